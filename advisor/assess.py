@@ -1,0 +1,239 @@
+"""evaluate(): profile -> rule engine -> decisions, priorities, effort -> Assessment.
+
+Domain knowledge lives in the rule files. This module only applies the rule base's generic
+semantics: inferred facts feed later strata, a standard's decision is the strongest
+`recommend` that fired, capped by any `limit`, and the plan is ordered by driver tier, then
+deadline, synergy with systems already in place, and effort.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Union
+
+from . import catalog
+from .effort import estimate
+from .errors import AdvisorError, EngineError
+from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
+                     parse_profile)
+from .rulebase import DECISIONS, RuleBase, RuleInstance, load
+
+RulesArg = Union[None, str, Path, RuleBase]
+DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
+RANK = {d: n for n, d in enumerate(DECISIONS)}
+
+
+def rulebase(rules: RulesArg = None) -> RuleBase:
+    return rules if isinstance(rules, RuleBase) else load(rules)
+
+
+def default_engine(rb: RuleBase):
+    from .engine import engine_for
+    return engine_for(rb)
+
+
+@dataclass
+class Run:
+    """What one pass of the rule base over a profile produced."""
+
+    fact: dict[str, Any]
+    fired: list[RuleInstance] = field(default_factory=list)
+    inferred_by: dict[str, RuleInstance] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+def base_fact(rb: RuleBase, profile: Profile) -> dict[str, Any]:
+    fact = profile.model_dump()
+    for spec in rb.facts.values():
+        fact[spec.name] = spec.default
+    for std in catalog.STANDARDS:
+        fact[f"decision_{std.key}"] = "not_needed"
+    return fact
+
+
+def decide(fired: list[RuleInstance]) -> dict[str, str]:
+    """Strongest recommendation per standard, capped at `implement` by a limit."""
+    decisions = {name: "not_needed" for name in catalog.NAMES}
+    limited = set()
+    for inst in fired:
+        c = inst.conclusion
+        if c.kind == "recommend" and RANK[c.decision] > RANK[decisions[c.standard]]:
+            decisions[c.standard] = c.decision
+        elif c.kind == "limit":
+            limited.add(c.standard)
+    for name in limited:
+        if decisions[name] == "certify":
+            decisions[name] = "implement"
+    return decisions
+
+
+def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
+    """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata."""
+    engine = engine or default_engine(rb)
+    run = Run(base_fact(rb, profile))
+    by_key = {inst.key: inst for inst in rb.instances}
+    for stratum in range(len(rb.strata)):
+        for key in engine.fire(stratum, run.fact):
+            inst = by_key[key]
+            run.fired.append(inst)
+            for name, value in inst.conclusion.facts:
+                earlier = run.inferred_by.get(name)
+                if earlier and run.fact[name] != value:
+                    raise EngineError(f"rules {earlier.key} and {inst.key} infer different values "
+                                      f"for fact '{name}'; the rule base needs a precedence")
+                run.fact[name] = value
+                run.inferred_by[name] = inst
+        run.decisions = decide(run.fired)
+        for std in catalog.STANDARDS:
+            run.fact[f"decision_{std.key}"] = run.decisions[std.name]
+    return run
+
+
+class _Values(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)
+
+
+def render(text: str, fact: Mapping[str, Any]) -> str:
+    return text.format_map(_Values({k: _show(v) for k, v in fact.items()}))
+
+
+def reason(inst: RuleInstance, run: Run) -> Reason:
+    c = inst.conclusion
+    driver = c.driver or ("covered" if c.kind == "limit" else c.kind)
+    answers = {f: run.fact[f] for f in inst.uses}
+    inferred_from = list(dict.fromkeys(run.inferred_by[f].rule.id for f in inst.uses
+                                       if f in run.inferred_by))
+    return Reason(rule=inst.rule.id, text=render(inst.text, run.fact), source=inst.rule.source,
+                  driver=driver, answers=answers, inferred_from=inferred_from)
+
+
+def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int) -> tuple:
+    tier = min((DRIVER_RANK[i.conclusion.driver] for i in recs), default=len(DRIVER_RANK))
+    hard = any(i.conclusion.driver == "hard_demand" for i in recs)
+    deadline = 0 if (profile.deadline_months and hard) else 1
+    in_place = [catalog.BY_NAME[s] for s in profile.certified + profile.implemented
+                if s in catalog.BY_NAME and s != name]
+    synergy = sum(s.harmonized_structure for s in in_place) if catalog.BY_NAME[name].harmonized_structure else 0
+    return (tier, deadline, -synergy, months, catalog.NAMES.index(name))
+
+
+def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
+    """Turn a run into the public Assessment."""
+    recs: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
+    limits: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
+    notes: dict[str | None, list[RuleInstance]] = {}
+    warnings: list[str] = []
+    for inst in run.fired:
+        c = inst.conclusion
+        if c.kind == "recommend":
+            recs[c.standard].append(inst)
+        elif c.kind == "limit":
+            limits[c.standard].append(inst)
+        elif c.kind == "note":
+            notes.setdefault(c.standard, []).append(inst)
+        elif c.kind == "warn":
+            warnings.append(render(inst.text, run.fact))
+
+    entries: dict[str, dict] = {}
+    keys: dict[str, tuple] = {}
+    for name in catalog.NAMES:
+        decision = run.decisions[name]
+        ordered = sorted(recs[name], key=lambda i: (-RANK[i.conclusion.decision], i.index))
+        supporting = (limits[name] if decision == "implement" and limits[name] and any(
+            i.conclusion.decision == "certify" for i in recs[name]) else []) + ordered
+        effort = estimate(rb.effort, name, profile) if decision != "not_needed" and rb.effort else None
+        currently = ("certified" if name in profile.certified else
+                     "implemented" if name in profile.implemented else "none")
+        entries[name] = dict(standard=name, title=catalog.BY_NAME[name].title, decision=decision,
+                             currently=currently, reasons=[reason(i, run) for i in supporting],
+                             effort=effort, notes=[reason(i, run) for i in notes.get(name, [])])
+        if decision != "not_needed":
+            months = effort.typical_months[0] if effort else 0
+            keys[name] = _sort_key(name, recs[name], profile, months) + (0,)
+    for name in list(keys):   # a covered base standard goes right before the one that covers it
+        covering = [i.conclusion.by for i in limits[name] if i.conclusion.by in keys]
+        if covering and run.decisions[name] == "implement":
+            keys[name] = keys[covering[0]][:-1] + (-1,)
+    ranked = sorted(keys, key=lambda n: keys[n])
+    priority = {name: n for n, name in enumerate(ranked, 1)}
+    recommendations = [Recommendation(priority=priority[n], **entries[n]) for n in ranked] + [
+        Recommendation(priority=None, **entries[n]) for n in catalog.NAMES if n not in priority]
+
+    for field_name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
+        for ref in getattr(profile, field_name):
+            text = catalog.guidance_warning(ref) if ref in catalog.GUIDANCE else None
+            if text and text not in warnings:
+                warnings.append(text)
+    if profile.deadline_months:
+        for rec in recommendations:
+            if rec.decision == "certify" and rec.currently != "certified" and rec.effort and \
+                    profile.deadline_months < rec.effort.typical_months[0]:
+                low, high = rec.effort.typical_months
+                warnings.append(f"Your deadline of {profile.deadline_months} months is shorter than "
+                                f"the typical {low} to {high} months to certify {rec.standard} at "
+                                "your size; plan for the gap, for example by showing the tender "
+                                "other evidence of equivalent measures (Directive 2014/24/EU Art. 62).")
+
+    return Assessment(
+        organization=profile.name,
+        rulebase_version=rb.version,
+        recommendations=recommendations,
+        unknowns=unknowns(rb, profile, run),
+        warnings=warnings,
+        fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
+        inferred=[InferredFact(fact=name, value=run.fact[name], rule=inst.rule.id,
+                               text=render(inst.text, run.fact))
+                  for name, inst in run.inferred_by.items()],
+        notes=[reason(i, run) for i in notes.get(None, [])],
+    )
+
+
+def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
+    """Null answers, each with the standards whose decision a known answer could change.
+
+    A standard could change if a rule that reads the field (directly or through inferred facts)
+    concludes a stronger decision than the current one, caps a certify, or fired on the unknown.
+    """
+    fired = {i.key for i in run.fired}
+    result = []
+    for name in Profile.model_fields:
+        if getattr(profile, name) is not None:
+            continue
+        changed = []
+        for std in catalog.NAMES:
+            current = RANK[run.decisions[std]]
+            for inst in rb.instances:
+                c = inst.conclusion
+                if c.standard != std or name not in inst.depends_on:
+                    continue
+                if inst.key in fired or (c.kind == "recommend" and RANK[c.decision] > current) or (
+                        c.kind == "limit" and current == RANK["certify"]):
+                    changed.append(std)
+                    break
+        if changed:
+            result.append(Unknown(field=name, could_change=changed))
+    return result
+
+
+def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None) -> Assessment:
+    """Assess one organization profile. Raises a subclass of AdvisorError on invalid input."""
+    rb = rulebase(rules)
+    parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
+    try:
+        return assess(rb, parsed, run_rules(rb, parsed))
+    except EngineError as exc:
+        raise EngineError([p.__class__(f"{p.message} (profile '{parsed.name}')", p.field, p.source,
+                                       p.location, p.suggestions, p.valid) for p in exc.problems])

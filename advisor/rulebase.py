@@ -1,0 +1,583 @@
+"""Load a rule base (a folder of YAML files) into validated, engine-ready rules.
+
+Everything that can be wrong with a rule base is found here, all at once, with file, rule id and
+field: evaluation never meets a broken rule. Layout of a rule base folder:
+
+- `rulebase.yaml`: `version`, `sets` (named value lists such as `$EU`), `facts` (inferred facts);
+- `effort.yaml`: audit-day tables and typical months (see `advisor.effort`);
+- any other `*.yaml`: `rules:`, a list of rules;
+- `CHANGELOG.md`: what changed in each version.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from . import catalog
+from .conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, All, Any_, Condition, Test,
+                         substitute)
+from .errors import InputError, Problem, RuleBaseError, closest
+from .models import AiRole, CustomerType, Goal, Level, Profile, Regulation, Sector, Sensitivity
+
+DECISIONS = ("not_needed", "implement", "certify")
+DRIVERS = ("hard_demand", "regulation", "market", "internal", "held")
+CONCLUSIONS = ("recommend", "limit", "infer", "note", "warn")
+RULE_KEYS = {"id", "title", "for_each", "when", "then", "text", "rationale", "source", "examples"}
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """What a fact field holds, for checking the tests written against it."""
+
+    kind: str                    # bool | number | text | enum | list
+    values: tuple[str, ...] = ()  # allowed values (enum, or list items) ; empty = free
+    item: str = ""               # for lists: enum | standard | country
+
+
+def _profile_types() -> dict[str, FieldType]:
+    enums = {"sector": Sector, "data_sensitivity": Sensitivity, "environmental_impact": Level,
+             "ohs_risk": Level, "ai_role": AiRole, "budget": Level}
+    lists = {"customer_types": CustomerType, "customer_sectors": Sector,
+             "regulations": Regulation, "goals": Goal}
+    types: dict[str, FieldType] = {}
+    for name in Profile.model_fields:
+        if name in enums:
+            types[name] = FieldType("enum", tuple(m.value for m in enums[name]))
+        elif name in lists:
+            types[name] = FieldType("list", tuple(m.value for m in lists[name]), "enum")
+        elif name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
+            types[name] = FieldType("list", catalog.NAMES + tuple(catalog.GUIDANCE), "standard")
+        elif name == "countries":
+            types[name] = FieldType("list", tuple(catalog.countries()), "country")
+        elif name == "bids_for_tenders":
+            types[name] = FieldType("bool")
+        elif name in ("employees", "sites", "annual_energy_tj", "deadline_months"):
+            types[name] = FieldType("number")
+        else:
+            types[name] = FieldType("text")
+    for std in catalog.STANDARDS:
+        types[f"decision_{std.key}"] = FieldType("enum", DECISIONS)
+    return types
+
+
+PROFILE_TYPES = _profile_types()
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    kind: str                         # one of CONCLUSIONS
+    standard: str | None = None       # recommend / limit / note
+    decision: str | None = None       # recommend / limit
+    driver: str | None = None         # recommend
+    facts: tuple[tuple[str, Any], ...] = ()  # infer
+    by: str | None = None             # limit: the standard that covers this one
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as written; templates (`for_each: standard`) expand into several instances."""
+
+    id: str
+    title: str
+    file: str
+    when: Condition
+    then: dict
+    text: str
+    rationale: str
+    source: str
+    for_each: str | None = None
+    examples: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def describe_when(self) -> str:
+        return self.when.describe()
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One rule as the engines run it: a concrete condition and conclusion."""
+
+    key: str                          # unique: `id` or `id[standard]`
+    rule: Rule
+    index: int                        # global firing order
+    stratum: int
+    condition: Condition
+    conclusion: Conclusion
+    text: str
+    uses: tuple[str, ...]             # fact fields the condition reads directly
+    depends_on: frozenset[str] = frozenset()   # profile fields read, directly or via inferred facts
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: str                    # bool | enum | number
+    values: tuple[str, ...]
+    default: Any
+    description: str
+
+
+@dataclass
+class RuleBase:
+    path: Path
+    version: str
+    digest: str
+    facts: dict[str, FactSpec]
+    rules: list[Rule]
+    instances: list[RuleInstance]
+    strata: list[list[RuleInstance]]
+    effort: dict
+    sets: dict[str, tuple]
+    changelog: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def instances_of(self, rule_id: str) -> list[RuleInstance]:
+        return [i for i in self.instances if i.rule.id == rule_id]
+
+
+def shipped_rules_dir() -> Path:
+    """The rule base installed with the package (the repository's `rules/` folder)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "rulebase.yaml").is_file():
+            return candidate
+    raise RuleBaseError("the shipped rule base is missing: no rulebase.yaml next to the package")
+
+
+def load(path: str | Path | None = None) -> RuleBase:
+    """Load and validate a rule base folder (default: the shipped one); cached per content."""
+    folder = Path(path) if path is not None else shipped_rules_dir()
+    if not folder.is_dir():
+        raise RuleBaseError([Problem("is not a folder of rule files", source=str(folder))])
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    digest = hashlib.sha256()
+    texts = {}
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise RuleBaseError([Problem(f"cannot be read: {exc.strerror}", source=str(file))])
+        digest.update(file.name.encode() + b"\0" + data + b"\0")
+        texts[file.name] = data
+    return _load_cached(str(folder), digest.hexdigest(), tuple(sorted(texts.items())))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(folder: str, digest: str, texts: tuple[tuple[str, bytes], ...]) -> RuleBase:
+    return _Loader(Path(folder), digest, dict(texts)).load()
+
+
+class _Loader:
+    def __init__(self, folder: Path, digest: str, texts: dict[str, bytes]):
+        self.folder, self.digest, self.texts = folder, digest, texts
+        self.problems: list[Problem] = []
+
+    def fail(self, message: str, file: str, rule: str | None = None, field: str | None = None,
+             suggestions: Iterable[str] = (), valid: str | None = None) -> None:
+        self.problems.append(Problem(message, field=field, source=str(self.folder / file),
+                                     location=f"rule {rule}" if rule else None,
+                                     suggestions=tuple(suggestions), valid=valid))
+
+    def parse_yaml(self, name: str) -> Any:
+        data = self.texts[name]
+        if len(data) > MAX_FILE_BYTES:
+            self.fail(f"is larger than {MAX_FILE_BYTES} bytes", name)
+            return None
+        try:
+            return yaml.safe_load(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.fail("is not UTF-8 text", name)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            self.fail(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}", name)
+        return None
+
+    # -- top level ------------------------------------------------------------------------
+    def load(self) -> RuleBase:
+        if "rulebase.yaml" not in self.texts:
+            self.fail("is missing: every rule base needs a rulebase.yaml with its version",
+                      "rulebase.yaml")
+            raise RuleBaseError(self.problems)
+        meta = self.parse_yaml("rulebase.yaml") or {}
+        if not isinstance(meta, dict):
+            self.fail("must be a mapping with version, sets and facts", "rulebase.yaml")
+            meta = {}
+        for key in set(meta) - {"version", "name", "description", "sets", "facts"}:
+            self.fail(f"unknown key '{key}'", "rulebase.yaml",
+                      suggestions=closest(key, ["version", "name", "description", "sets", "facts"]))
+        version = meta.get("version")
+        if not isinstance(version, (str, int, float)) or not str(version).strip():
+            self.fail("needs a version, for example \"2026.11\"", "rulebase.yaml", field="version")
+        self.sets = self.load_sets(meta.get("sets") or {})
+        self.facts = self.load_facts(meta.get("facts") or {})
+        self.types = dict(PROFILE_TYPES)
+        for spec in self.facts.values():
+            self.types[spec.name] = FieldType(spec.kind, spec.values)
+
+        effort: dict = {}
+        rules: list[Rule] = []
+        for name in self.texts:
+            if name == "rulebase.yaml":
+                continue
+            data = self.parse_yaml(name)
+            if name == "effort.yaml":
+                effort = data if isinstance(data, dict) else {}
+                from .effort import validate as validate_effort
+                for problem in validate_effort(effort):
+                    self.fail(problem, name)
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, dict) or set(data) - {"rules"} or not isinstance(
+                    data.get("rules"), list):
+                self.fail("must be a mapping with one key, 'rules', holding a list of rules", name)
+                continue
+            for position, raw in enumerate(data["rules"], 1):
+                rule = self.load_rule(raw, name, position)
+                if rule:
+                    rules.append(rule)
+        self.check_unique(rules)
+        instances = self.expand(rules)
+        strata = self.stratify(instances)
+        changelog = self.folder / "CHANGELOG.md"
+        if self.problems:
+            raise RuleBaseError(self.problems)
+        return RuleBase(self.folder, str(version), self.digest[:16], self.facts, rules,
+                        [i for layer in strata for i in layer], strata, effort, self.sets,
+                        changelog.read_text("utf-8") if changelog.is_file() else "")
+
+    def load_sets(self, raw: Any) -> dict[str, tuple]:
+        if not isinstance(raw, dict):
+            self.fail("must map set names to lists of values", "rulebase.yaml", field="sets")
+            return {}
+        sets = {}
+        for name, values in raw.items():
+            if not isinstance(values, list) or not values:
+                self.fail("must be a non-empty list", "rulebase.yaml", field=f"sets.{name}")
+                continue
+            sets[str(name)] = tuple(values)
+        return sets
+
+    def load_facts(self, raw: Any) -> dict[str, FactSpec]:
+        if not isinstance(raw, dict):
+            self.fail("must map fact names to their type", "rulebase.yaml", field="facts")
+            return {}
+        facts = {}
+        for name, spec in raw.items():
+            where = f"facts.{name}"
+            if name in PROFILE_TYPES:
+                self.fail("is a profile field; inferred facts need their own names",
+                          "rulebase.yaml", field=where)
+                continue
+            if not isinstance(spec, dict) or spec.get("type") not in ("bool", "enum", "number"):
+                self.fail("needs type: bool, enum or number", "rulebase.yaml", field=where)
+                continue
+            values = tuple(spec.get("values") or ())
+            if spec["type"] == "enum" and not values:
+                self.fail("an enum fact needs values", "rulebase.yaml", field=where)
+            default = spec.get("default", False if spec["type"] == "bool" else None)
+            facts[str(name)] = FactSpec(str(name), spec["type"], values, default,
+                                        str(spec.get("description", "")))
+        return facts
+
+    # -- one rule -------------------------------------------------------------------------
+    def load_rule(self, raw: Any, file: str, position: int) -> Rule | None:
+        if not isinstance(raw, dict):
+            self.fail(f"rule #{position} must be a mapping", file)
+            return None
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id or ""):
+            self.fail(f"rule #{position} needs an id of lower-case letters, digits and hyphens",
+                      file, field="id")
+            return None
+        for key in set(raw) - RULE_KEYS:
+            self.fail(f"unknown key '{key}'", file, rule_id, key, closest(key, RULE_KEYS))
+        for key in ("title", "text", "rationale", "source"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                self.fail("is required (non-empty text)", file, rule_id, key)
+        for_each = raw.get("for_each")
+        if for_each not in (None, "standard"):
+            self.fail("can only be 'standard'", file, rule_id, "for_each")
+        when = self.parse_condition(raw.get("when"), file, rule_id, "when", for_each)
+        then = raw.get("then")
+        if not isinstance(then, dict):
+            self.fail("must be a mapping with one of: " + ", ".join(CONCLUSIONS), file, rule_id, "then")
+            then = {}
+        examples = raw.get("examples")
+        if not isinstance(examples, dict) or not examples.get("fires") or not examples.get("not_fires"):
+            self.fail("needs 'fires' and 'not_fires' lists of profile fragments",
+                      file, rule_id, "examples")
+            examples = {}
+        else:
+            for kind in ("fires", "not_fires"):
+                if not isinstance(examples[kind], list) or not all(
+                        isinstance(e, dict) for e in examples[kind]):
+                    self.fail("must be a list of profile fragments", file, rule_id, f"examples.{kind}")
+            for key in set(examples) - {"fires", "not_fires"}:
+                self.fail(f"unknown key '{key}'", file, rule_id, "examples")
+        if when is None:
+            return None
+        return Rule(rule_id, str(raw.get("title", "")), file, when, then, str(raw.get("text", "")),
+                    str(raw.get("rationale", "")), str(raw.get("source", "")), for_each, examples)
+
+    def parse_condition(self, raw: Any, file: str, rule: str, path: str,
+                        for_each: str | None) -> Condition | None:
+        if not isinstance(raw, dict) or not raw:
+            self.fail("must be a non-empty mapping (all:, any:, or field tests)", file, rule, path)
+            return None
+        items: list[Condition] = []
+        for key, value in raw.items():
+            where = f"{path}.{key}"
+            if key in ("all", "any"):
+                if not isinstance(value, list) or not value:
+                    self.fail("must be a non-empty list of conditions", file, rule, where)
+                    continue
+                parts = [self.parse_condition(v, file, rule, f"{where}[{i}]", for_each)
+                         for i, v in enumerate(value)]
+                if all(parts):
+                    items.append((All if key == "all" else Any_)(tuple(parts)))
+            else:
+                test = self.parse_test(str(key), value, file, rule, where, for_each)
+                if test:
+                    items.append(test)
+        if len(items) != len(raw):
+            return None
+        return items[0] if len(items) == 1 else All(tuple(items))
+
+    def parse_test(self, name: str, raw: Any, file: str, rule: str, where: str,
+                   for_each: str | None) -> Test | None:
+        templated = for_each and "{" in name
+        ftype = self.types.get(name) if not templated else FieldType("enum", DECISIONS)
+        if ftype is None:
+            self.fail(f"'{name}' is not a profile field or a declared fact", file, rule, where,
+                      closest(name, self.types))
+            return None
+        if not isinstance(raw, dict):
+            raw = {"eq": raw}
+        if len(raw) != 1:
+            self.fail("a field test has exactly one operator", file, rule, where, valid=", ".join(OPS))
+            return None
+        op, value = next(iter(raw.items()))
+        if op not in OPS:
+            self.fail(f"unknown operator '{op}'", file, rule, where, closest(str(op), OPS),
+                      ", ".join(OPS))
+            return None
+        if op in ("unknown", "known"):
+            if value is not True:
+                self.fail(f"write '{op}: true'", file, rule, where)
+                return None
+            return Test(name, op)
+        allowed = {"list": LIST_OPS, "number": SCALAR_OPS + NUMBER_OPS,
+                   "bool": ("eq", "ne"), "enum": SCALAR_OPS, "text": ("eq", "ne")}[ftype.kind]
+        if op not in allowed:
+            self.fail(f"operator '{op}' does not apply to {ftype.kind} field '{name}'", file, rule,
+                      where, valid=", ".join(allowed))
+            return None
+        many = op in ("in", "not_in", "contains_any", "contains_none")
+        if isinstance(value, str) and value.startswith("$"):
+            if value[1:] not in self.sets:
+                self.fail(f"unknown set '{value}'", file, rule, where,
+                          ["$" + s for s in closest(value[1:], self.sets)])
+                return None
+            value = list(self.sets[value[1:]])
+        if many != isinstance(value, list):
+            self.fail(f"'{op}' takes {'a list' if many else 'one value'}", file, rule, where)
+            return None
+        values = [self.check_value(v, name, ftype, op, file, rule, where, for_each)
+                  for v in (value if many else [value])]
+        if any(v is _BAD for v in values):
+            return None
+        return Test(name, op, tuple(values) if many else values[0])
+
+    def check_value(self, value: Any, name: str, ftype: FieldType, op: str, file: str, rule: str,
+                    where: str, for_each: str | None) -> Any:
+        if for_each and isinstance(value, str) and "{" in value:
+            return value
+        if op in NUMBER_OPS or ftype.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(f"'{value}' is not a number", file, rule, where)
+                return _BAD
+            return value
+        if ftype.kind == "bool":
+            if not isinstance(value, bool):
+                self.fail(f"'{value}' is not true or false", file, rule, where)
+                return _BAD
+            return value
+        if ftype.item == "standard":
+            try:
+                return catalog.resolve(value)
+            except ValueError as exc:
+                self.fail(str(exc), file, rule, where)
+                return _BAD
+        if ftype.item == "country":
+            try:
+                return catalog.resolve_country(value)
+            except ValueError as exc:
+                self.fail(str(exc), file, rule, where)
+                return _BAD
+        if ftype.values and value not in ftype.values:
+            self.fail(f"'{value}' is not a valid value of '{name}'", file, rule, where,
+                      closest(str(value), ftype.values), ", ".join(ftype.values))
+            return _BAD
+        return value
+
+    def check_unique(self, rules: list[Rule]) -> None:
+        seen: dict[str, str] = {}
+        for rule in rules:
+            if rule.id in seen:
+                self.fail(f"duplicate rule id (also in {seen[rule.id]})", rule.file, rule.id, "id")
+            seen.setdefault(rule.id, rule.file)
+
+    # -- conclusions, templates, strata ----------------------------------------------------
+    def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
+        then = {k: (v.format(standard=standard) if standard and isinstance(v, str) else v)
+                for k, v in rule.then.items()}
+        kinds = [k for k in CONCLUSIONS if k in then]
+        if len(kinds) != 1:
+            self.fail("needs exactly one of: " + ", ".join(CONCLUSIONS), rule.file, rule.id, "then")
+            return None
+        kind = kinds[0]
+        allowed = {"recommend": {"recommend", "standard", "driver"},
+                   "limit": {"limit", "standard", "by"}, "infer": {"infer"},
+                   "note": {"note", "standard"}, "warn": {"warn"}}[kind]
+        for key in set(then) - allowed:
+            self.fail(f"unknown key '{key}' for a {kind} conclusion", rule.file, rule.id,
+                      f"then.{key}", closest(key, allowed))
+        std = None
+        if "standard" in then or kind in ("recommend", "limit"):
+            try:
+                std = catalog.resolve(then.get("standard"))
+            except ValueError as exc:
+                self.fail(str(exc), rule.file, rule.id, "then.standard")
+                return None
+            if std not in catalog.BY_NAME:
+                self.fail(f"{std} is a guidance standard and cannot be recommended", rule.file,
+                          rule.id, "then.standard")
+                return None
+        if kind == "recommend":
+            if then["recommend"] not in ("certify", "implement"):
+                self.fail("must be certify or implement", rule.file, rule.id, "then.recommend")
+            if then.get("driver") not in DRIVERS:
+                self.fail("must be one of: " + ", ".join(DRIVERS), rule.file, rule.id, "then.driver",
+                          closest(str(then.get("driver")), DRIVERS))
+            return Conclusion(kind, std, then["recommend"], then.get("driver"))
+        if kind == "limit":
+            if then["limit"] != "implement":
+                self.fail("a limit caps a decision at 'implement'", rule.file, rule.id, "then.limit")
+            by = None
+            if then.get("by") is not None:
+                try:
+                    by = catalog.resolve(then["by"])
+                except ValueError as exc:
+                    self.fail(str(exc), rule.file, rule.id, "then.by")
+            return Conclusion(kind, std, "implement", by=by)
+        if kind == "infer":
+            facts = then["infer"]
+            if not isinstance(facts, dict) or not facts:
+                self.fail("must map inferred facts to values", rule.file, rule.id, "then.infer")
+                return None
+            for name, value in facts.items():
+                spec = self.facts.get(name)
+                if spec is None:
+                    self.fail(f"'{name}' is not a declared fact (declare it under facts: in "
+                              "rulebase.yaml)", rule.file, rule.id, "then.infer",
+                              closest(name, self.facts))
+                elif (spec.kind == "bool" and not isinstance(value, bool)) or (
+                        spec.kind == "enum" and value not in spec.values):
+                    self.fail(f"'{value}' is not a valid value of fact '{name}'", rule.file,
+                              rule.id, "then.infer", valid=", ".join(spec.values) or "true, false")
+            return Conclusion(kind, facts=tuple(sorted(facts.items())))
+        return Conclusion(kind, std)
+
+    def expand(self, rules: list[Rule]) -> list[RuleInstance]:
+        instances: list[RuleInstance] = []
+        for rule in rules:
+            standards: list[str | None] = list(catalog.NAMES) if rule.for_each else [None]
+            for std in standards:
+                conclusion = self.conclusion(rule, std)
+                if conclusion is None:
+                    break
+                mapping = {"standard": std, "standard_key": catalog.BY_NAME[std].key} if std else {}
+                condition = substitute(rule.when, mapping) if std else rule.when
+                text = rule.text.replace("{standard}", std) if std else rule.text
+                uses = tuple(dict.fromkeys(condition.fields()))
+                for name in uses:
+                    if name not in self.types:
+                        self.fail(f"'{name}' is not a profile field or a declared fact", rule.file,
+                                  rule.id, "when", closest(name, self.types))
+                key = f"{rule.id}[{std}]" if std else rule.id
+                instances.append(RuleInstance(key, rule, 0, 0, condition, conclusion, text, uses))
+        return instances
+
+    def stratify(self, instances: list[RuleInstance]) -> list[list[RuleInstance]]:
+        """Order rules in layers: a rule runs after every rule that can produce a fact it reads."""
+        producers: dict[str, list[int]] = {}
+        for n, inst in enumerate(instances):
+            c = inst.conclusion
+            if c.kind == "infer":
+                for name, _ in c.facts:
+                    producers.setdefault(name, []).append(n)
+            elif c.kind in ("recommend", "limit"):
+                producers.setdefault(f"decision_{catalog.BY_NAME[c.standard].key}", []).append(n)
+        level: dict[int, int] = {}
+        visiting: set[int] = set()
+
+        def depth(n: int, chain: tuple[str, ...]) -> int:
+            if n in level:
+                return level[n]
+            inst = instances[n]
+            if n in visiting:
+                self.fail("rules depend on each other in a cycle: " + " -> ".join(chain + (inst.key,)),
+                          inst.rule.file, inst.rule.id, "when")
+                return 0
+            visiting.add(n)
+            deps = [p for f in inst.uses for p in producers.get(f, ()) if p != n]
+            if any(p == n for f in inst.uses for p in producers.get(f, ())):
+                self.fail("a rule cannot read a fact it concludes itself", inst.rule.file,
+                          inst.rule.id, "when")
+            level[n] = 1 + max((depth(p, chain + (inst.key,)) for p in deps), default=-1)
+            visiting.discard(n)
+            return level[n]
+
+        for n in range(len(instances)):
+            depth(n, ())
+        if not instances:
+            return []
+        # profile fields each rule depends on, through the facts it reads
+        closure: dict[int, frozenset[str]] = {}
+        for n in sorted(range(len(instances)), key=lambda k: level.get(k, 0)):
+            fields: set[str] = set()
+            for f in instances[n].uses:
+                if f in Profile.model_fields:
+                    fields.add(f)
+                for p in producers.get(f, ()):
+                    if p != n:
+                        fields |= closure.get(p, frozenset())
+            closure[n] = frozenset(fields)
+        layers: list[list[int]] = [[] for _ in range(max(level.values()) + 1)]
+        for n in range(len(instances)):
+            layers[level[n]].append(n)
+        ordered, index = [], 0
+        for layer in layers:
+            ordered.append([])
+            for n in layer:
+                inst = instances[n]
+                ordered[-1].append(RuleInstance(inst.key, inst.rule, index, level[n], inst.condition,
+                                                inst.conclusion, inst.text, inst.uses, closure[n]))
+                index += 1
+        return ordered
+
+
+_BAD = object()
