@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Union
+from typing import Any, Iterator, Mapping, Union
 
 from . import catalog
 from .effort import estimate
 from .errors import AdvisorError, EngineError
 from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
                      parse_profile)
-from .rulebase import DECISIONS, RuleBase, RuleInstance, load
+from .conditions import Condition, Test
+from .conditions import evaluate as holds
+from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
@@ -102,8 +104,8 @@ def _show(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
+        return ", ".join(_show(v) for v in value) or "none"
+    return str(value).replace("_", " ")
 
 
 def render(text: str, fact: Mapping[str, Any]) -> str:
@@ -121,13 +123,16 @@ def reason(inst: RuleInstance, run: Run) -> Reason:
 
 
 def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int) -> tuple:
+    """Driver tier, then deadline, synergy with systems in place, effort; then weight of reasons."""
     tier = min((DRIVER_RANK[i.conclusion.driver] for i in recs), default=len(DRIVER_RANK))
     hard = any(i.conclusion.driver == "hard_demand" for i in recs)
     deadline = 0 if (profile.deadline_months and hard) else 1
-    in_place = [catalog.BY_NAME[s] for s in profile.certified + profile.implemented
-                if s in catalog.BY_NAME and s != name]
-    synergy = sum(s.harmonized_structure for s in in_place) if catalog.BY_NAME[name].harmonized_structure else 0
-    return (tier, deadline, -synergy, months, catalog.NAMES.index(name))
+    in_place = profile.certified + profile.implemented
+    shares = catalog.BY_NAME[name].harmonized_structure
+    synergy = (2 * (name in in_place)) + sum(
+        shares and s != name and s in catalog.BY_NAME and catalog.BY_NAME[s].harmonized_structure
+        for s in in_place)
+    return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
 
 
 def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
@@ -163,10 +168,10 @@ def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
         if decision != "not_needed":
             months = effort.typical_months[0] if effort else 0
             keys[name] = _sort_key(name, recs[name], profile, months) + (0,)
-    for name in list(keys):   # a covered base standard goes right before the one that covers it
+    for name in list(keys):   # a covered base standard goes right after the one that covers it
         covering = [i.conclusion.by for i in limits[name] if i.conclusion.by in keys]
         if covering and run.decisions[name] == "implement":
-            keys[name] = keys[covering[0]][:-1] + (-1,)
+            keys[name] = keys[covering[0]][:-1] + (1,)
     ranked = sorted(keys, key=lambda n: keys[n])
     priority = {name: n for n, name in enumerate(ranked, 1)}
     recommendations = [Recommendation(priority=priority[n], **entries[n]) for n in ranked] + [
@@ -201,30 +206,71 @@ def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
     )
 
 
-def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
-    """Null answers, each with the standards whose decision a known answer could change.
+def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
+    if isinstance(condition, Test):
+        if condition.field == name:
+            yield condition
+        return
+    for item in condition.items:
+        yield from _tests_on(item, name)
 
-    A standard could change if a rule that reads the field (directly or through inferred facts)
-    concludes a stronger decision than the current one, caps a certify, or fired on the unknown.
+
+def candidates(rb: RuleBase, name: str) -> list[Any]:
+    """Answers worth trying for an unknown field: every choice, or both sides of each threshold."""
+    ftype = PROFILE_TYPES[name]
+    if ftype.kind == "bool":
+        return [True, False]
+    if ftype.kind == "enum":
+        return list(ftype.values)
+    if ftype.kind == "number":
+        numbers = {0.0}
+        for inst in rb.instances:
+            for test in _tests_on(inst.condition, name):
+                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
+                    numbers |= {float(test.value), float(test.value) + 0.5}
+        return sorted(numbers)
+    return []
+
+
+def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
+    """Decisions if `name` were `value`, re-checking only the rules that depend on it.
+
+    Rules are re-checked in firing order against their own conditions, so inferred facts and
+    decision facts settle before the rules that read them.
     """
-    fired = {i.key for i in run.fired}
+    fact = dict(run.fact, **{name: value})
+    fired = {i.key: i for i in run.fired}
+    for inst in rb.instances:
+        if name not in inst.depends_on:
+            continue
+        if any(f.startswith("decision_") for f in inst.uses):
+            decisions = decide(list(fired.values()))
+            fact.update({f"decision_{s.key}": decisions[s.name] for s in catalog.STANDARDS})
+        if holds(inst.condition, fact):
+            fired[inst.key] = inst
+        else:
+            fired.pop(inst.key, None)
+        for fact_name, _ in inst.conclusion.facts:
+            values = [dict(i.conclusion.facts)[fact_name] for i in fired.values()
+                      if fact_name in dict(i.conclusion.facts)]
+            fact[fact_name] = values[-1] if values else rb.facts[fact_name].default
+    return decide(sorted(fired.values(), key=lambda i: i.index))
+
+
+def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
+    """Null answers, each with the standards whose decision some known answer would change."""
     result = []
     for name in Profile.model_fields:
-        if getattr(profile, name) is not None:
+        if getattr(profile, name) is not None or not any(
+                name in i.depends_on and i.conclusion.kind in ("recommend", "limit")
+                for i in rb.instances):
             continue
-        changed = []
-        for std in catalog.NAMES:
-            current = RANK[run.decisions[std]]
-            for inst in rb.instances:
-                c = inst.conclusion
-                if c.standard != std or name not in inst.depends_on:
-                    continue
-                if inst.key in fired or (c.kind == "recommend" and RANK[c.decision] > current) or (
-                        c.kind == "limit" and current == RANK["certify"]):
-                    changed.append(std)
-                    break
+        changed: set[str] = set()
+        for value in candidates(rb, name):
+            decisions = what_if(rb, run, name, value)
+            changed |= {std for std in catalog.NAMES if decisions[std] != run.decisions[std]}
         if changed:
-            result.append(Unknown(field=name, could_change=changed))
+            result.append(Unknown(field=name, could_change=[s for s in catalog.NAMES if s in changed]))
     return result
 
 
