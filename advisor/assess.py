@@ -14,7 +14,7 @@ from typing import Any, Iterator, Mapping, Union
 from . import catalog
 from .effort import estimate
 from .errors import AdvisorError, EngineError
-from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
+from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown, label,
                      parse_profile)
 from .conditions import Condition, Test
 from .conditions import evaluate as holds
@@ -105,7 +105,7 @@ def _show(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (list, tuple)):
         return ", ".join(_show(v) for v in value) or "none"
-    return str(value).replace("_", " ")
+    return label(str(value))
 
 
 def render(text: str, fact: Mapping[str, Any]) -> str:

@@ -41,6 +41,8 @@ class AdvisorGroup(click.Group):
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            raise
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             ctx.exit(130)
@@ -166,7 +168,12 @@ def rules_show(settings: Settings, rule_id: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="iso-advisor")
+    try:
+        cli(prog_name="iso-advisor")
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,6 +99,22 @@ class AiRole(str, Enum):
     provider = "provider"
 
 
+#: How enum values read in sentences (others: underscores become spaces).
+LABELS: dict[str, str] = {
+    "software_saas": "software/SaaS", "it_services": "IT services",
+    "aerospace_defence": "aerospace and defence", "food_beverage": "food and beverage",
+    "energy_utilities": "energy and utilities", "logistics_transport": "logistics and transport",
+    "eu_mdr": "EU MDR", "eu_ivdr": "EU IVDR", "us_fda_qmsr": "US FDA QMSR", "mdsap": "MDSAP",
+    "nis2": "NIS2", "dora": "DORA", "eu_ai_act": "EU AI Act", "eu_eed": "EU EED", "gdpr": "GDPR",
+    "cmmc": "CMMC", "uk_cyber_essentials": "UK Cyber Essentials", "hipaa": "HIPAA",
+    "anti_bribery": "anti-bribery law",
+}
+
+
+def label(value: str) -> str:
+    return LABELS.get(value, value.replace("_", " "))
+
+
 def _enum_value(enum: type[Enum]):
     """Accept `Public sector`, `PUBLIC-SECTOR` and `public_sector` alike; explain what is valid."""
     valid = [m.value for m in enum]
