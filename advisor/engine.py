@@ -116,8 +116,8 @@ class DurableEngine:
 
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
-        self._traces: dict[str, list[int]] = {}
-        self._failures: dict[str, str] = {}
+        self._traces: dict[str, list[int]] = {}      # session id -> indexes of fired rules
+        self._failures: dict[str, str] = {}          # session id -> failure in an action
         self._rulesets: list[list[str]] = []      # per stratum: ruleset names
         self._keys: dict[int, str] = {}
         definitions: dict[str, dict] = {}
@@ -152,21 +152,25 @@ class DurableEngine:
         for inst in chunk:
             self._keys[inst.index] = inst.key
             definition[f"r{inst.index}"] = {"all": [{"m": compile_condition(inst.condition)}],
-                                            "pri": inst.index, "run": self._action(inst.index)}
+                                            "pri": inst.index,
+                                            "run": self._action(inst.index, inst.key)}
         definition["sentinel"] = {"all": [{"m": {"t": "fact"}}], "pri": 2**30,
-                                  "run": self._action(-1)}
+                                  "run": self._action(-1, "sentinel")}
         return definition
 
-    def _action(self, index: int):
-        traces, failures = self._traces, self._failures
+    def _action(self, index: int, key: str):
+        """The action of one rule: record its index in the session's trace.
 
+        durable_rules swallows exceptions raised in actions (it stores them in the session
+        state), so a failure is kept aside and raised by fire() instead of being lost.
+        """
         def record(c) -> None:
             sid = c.s.sid
             try:
                 if index >= 0:
-                    traces[sid].append(index)
-            except Exception as exc:  # pragma: no cover - surfaced by fire()
-                failures[sid] = f"rule action {index} failed: {exc!r}"
+                    self._traces[sid].append(index)
+            except Exception as exc:
+                self._failures[sid] = f"rule {key} failed in its action: {exc!r}"
         return record
 
     def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:

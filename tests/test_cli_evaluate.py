@@ -1,0 +1,73 @@
+"""`iso-advisor evaluate` through click's CliRunner: formats, output file, errors and exit codes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from advisor.cli import cli
+
+from conftest import PROFILES
+
+SAMPLE = str(PROFILES[0])
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+@pytest.mark.parametrize("fmt, marker", [("text", "Plan, in order:"), ("json", '"recommendations"'),
+                                         ("markdown", "## Plan")])
+def test_every_format_renders_a_sample(fmt, marker):
+    result = run("evaluate", SAMPLE, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert marker in result.stdout
+    assert result.stderr == ""
+
+
+def test_json_output_is_the_contract_object():
+    data = json.loads(run("evaluate", SAMPLE, "--format", "json").stdout)
+    assert data["rulebase_version"] == "2026.11"
+    assert [r["priority"] for r in data["recommendations"] if r["priority"]] == list(
+        range(1, 1 + sum(1 for r in data["recommendations"] if r["priority"])))
+
+
+def test_stdin_and_output_file(tmp_path):
+    out = tmp_path / "a.json"
+    result = run("evaluate", "-", "--format", "json", "--output", str(out),
+                 input="name: Acme\nsector: construction\nemployees: 80\n")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(out.read_text())["organization"] == "Acme"
+
+
+def test_invalid_profile_exits_1_with_file_field_and_valid_values(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Acme\nsector: constructon\nemployees: -1\ncolour: red\n")
+    out = tmp_path / "out.json"
+    out.write_text("previous")
+    result = run("evaluate", str(bad), "--output", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert f"error: {bad}: field 'sector': 'constructon' is not valid; did you mean 'construction'?" in result.stderr
+    assert "field 'employees'" in result.stderr and "unknown field 'colour'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert out.read_text() == "previous"
+
+
+def test_missing_file_exits_1_and_usage_error_exits_2(tmp_path):
+    assert run("evaluate", str(tmp_path / "none.yaml")).exit_code == 1
+    assert run("evaluate", SAMPLE, "--format", "pdf").exit_code == 2
+    assert run("evaluate").exit_code == 2
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Acme\n")
+    result = run("--debug", "evaluate", str(bad))
+    assert result.exit_code == 1 and result.exception is not None
+
+
+def test_custom_rule_base_folder(tmp_path):
+    result = run("--rules", str(tmp_path), "evaluate", SAMPLE)
+    assert result.exit_code == 1 and "rulebase.yaml" in result.stderr

@@ -1,0 +1,101 @@
+"""The durable_rules adapter: compiled conditions mean what the condition language says."""
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+
+from advisor import EngineError, evaluate
+from advisor import engine as engine_module
+from advisor.assess import base_fact, run_rules
+from advisor.catalog import NAMES
+from advisor.conditions import evaluate as holds
+from advisor.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector, Sensitivity,
+                            parse_profile)
+
+
+def random_profile(rng: random.Random) -> dict:
+    def some(values, k=4):
+        return rng.sample([v.value if hasattr(v, "value") else v for v in values], rng.randint(0, k))
+    maybe = lambda values: rng.choice([None, *[v.value for v in values]])  # noqa: E731
+    return {
+        "name": "R", "sector": rng.choice(list(Sector)).value, "employees": rng.choice([1, 9, 10, 49, 50, 249, 250, 5000]),
+        "sites": rng.randint(1, 3), "countries": some(["DE", "BE", "IT", "GB", "US", "CA", "NO", "CN"]),
+        "customer_types": some(CustomerType, 3), "customer_sectors": some(Sector),
+        "bids_for_tenders": rng.choice([None, True, False]),
+        "tender_requirements": some(NAMES, 2), "customer_requirements": some(NAMES, 2),
+        "regulations": some(Regulation), "data_sensitivity": maybe(Sensitivity),
+        "environmental_impact": maybe(Level), "ohs_risk": maybe(Level),
+        "annual_energy_tj": rng.choice([None, 0, 5, 10, 10.5, 50, 85, 85.5, 300]),
+        "ai_role": maybe(AiRole), "certified": some(NAMES, 3), "implemented": some(NAMES, 2),
+        "goals": some(Goal), "budget": maybe(Level), "deadline_months": rng.choice([None, 3, 12]),
+    }
+
+
+def test_compiled_conditions_fire_exactly_when_the_reference_semantics_hold(rb):
+    """Differential check of every stratum on 300 random profiles: durable vs conditions.evaluate."""
+    rng = random.Random(7)
+    engine = engine_module.engine_for(rb)
+    for _ in range(300):
+        run = run_rules(rb, parse_profile(random_profile(rng)), engine)
+        fact = base_fact(rb, parse_profile(random_profile(rng)))
+        for stratum, layer in enumerate(rb.strata):
+            fired = engine.fire(stratum, fact)
+            assert fired == [i.key for i in layer if holds(i.condition, fact)]
+        assert run.fired == sorted(run.fired, key=lambda i: i.index)
+
+
+def test_dense_and_empty_profiles_evaluate_without_engine_errors(rb):
+    dense = {
+        "name": "Dense", "sector": "chemicals", "employees": 20000, "sites": 40,
+        "countries": ["DE", "BE", "IT", "GB", "US", "CA", "FR", "NL", "ES", "PL"],
+        "customer_types": [c.value for c in CustomerType], "customer_sectors": [s.value for s in Sector],
+        "bids_for_tenders": True, "tender_requirements": list(NAMES), "customer_requirements": list(NAMES),
+        "regulations": [r.value for r in Regulation], "data_sensitivity": "high",
+        "environmental_impact": "high", "ohs_risk": "high", "annual_energy_tj": 5000, "ai_role": "provider",
+        "certified": list(NAMES), "implemented": list(NAMES), "goals": [g.value for g in Goal],
+        "budget": "high", "deadline_months": 1}
+    for sector in Sector:
+        assessment = evaluate({**dense, "sector": sector.value}, rules=rb)
+        assert all(r.decision == "certify" for r in assessment.recommendations)
+    empty = evaluate({"name": "Empty", "sector": "other", "employees": 1}, rules=rb)
+    assert all(r.decision == "not_needed" for r in empty.recommendations)
+
+
+def test_sessions_are_deleted_after_each_evaluation(rb):
+    engine = engine_module.engine_for(rb)
+    evaluate({"name": "A", "sector": "retail", "employees": 5}, rules=rb)
+    assert engine._traces == {} and engine._failures == {}
+
+
+def test_a_failing_rule_action_surfaces_as_an_error_naming_rule_and_profile(rb, monkeypatch):
+    engine = engine_module.engine_for(rb)
+
+    class ExplodingTrace(list):
+        def append(self, item):
+            raise RuntimeError("boom")
+
+    class Traces(dict):
+        def __setitem__(self, key, value):
+            super().__setitem__(key, ExplodingTrace(value))
+    monkeypatch.setattr(engine, "_traces", Traces())
+    with pytest.raises(EngineError, match=r"rule \S+ failed in its action.*boom.*profile 'Acme'"):
+        evaluate({"name": "Acme", "sector": "construction", "employees": 80}, rules=rb)
+
+
+def test_threads_get_the_same_answers_as_sequential_calls(rb):
+    rng = random.Random(3)
+    profiles = [random_profile(rng) for _ in range(40)]
+    expected = [evaluate(p, rules=rb).model_dump_json() for p in profiles]
+    results: dict[int, str] = {}
+
+    def work(offset: int) -> None:
+        for n in range(offset, len(profiles), 4):
+            results[n] = evaluate(profiles[n], rules=rb).model_dump_json()
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[n] for n in range(len(profiles))] == expected
