@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationError, field_validator)
+from pydantic_core import PydanticCustomError
 
 from . import catalog
 from .errors import Problem, ProfileError, closest
@@ -127,9 +128,9 @@ def _enum_value(enum: type[Enum]):
         text = re.sub(r"[\s\-]+", "_", value.strip().lower())
         if text in valid:
             return enum(text)
-        hints = closest(text, valid)
-        hint = f"; did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
-        raise ValueError(f"'{value}' is not valid{hint} (valid: {', '.join(valid)})")
+        raise PydanticCustomError("choice", "'{value}' is not valid",
+                                  {"value": value, "suggestions": closest(text, valid),
+                                   "valid": ", ".join(valid)})
     return BeforeValidator(parse)
 
 
@@ -277,12 +278,15 @@ def validation_problems(exc: ValidationError, *, source: str | None = None,
         for part in err["loc"]:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
+        ctx = err.get("ctx") or {}
         if err["type"] == "missing":
             message = "is required"
-        elif "input" in err and err["type"] not in ("value_error",) and not isinstance(
+        elif "input" in err and err["type"] not in ("value_error", "choice") and not isinstance(
                 err["input"], (dict, list)):
             message = f"{message} (got {err['input']!r})"
-        problems.append(Problem(message, field=path or None, source=source, location=location))
+        problems.append(Problem(message, field=path or None, source=source, location=location,
+                                suggestions=tuple(ctx.get("suggestions", ())),
+                                valid=ctx.get("valid")))
     return problems
 
 
