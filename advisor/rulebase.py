@@ -22,7 +22,8 @@ import yaml
 from . import catalog
 from .conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, All, Any_, Condition, Test,
                          substitute)
-from .errors import InputError, Problem, RuleBaseError, closest
+from .effort import validate as validate_effort
+from .errors import Problem, RuleBaseError, closest
 from .models import AiRole, CustomerType, Goal, Level, Profile, Regulation, Sector, Sensitivity
 
 DECISIONS = ("not_needed", "implement", "certify")
@@ -234,7 +235,6 @@ class _Loader:
             data = self.parse_yaml(name)
             if name == "effort.yaml":
                 effort = data if isinstance(data, dict) else {}
-                from .effort import validate as validate_effort
                 for problem in validate_effort(effort):
                     self.fail(problem, name)
                 continue
