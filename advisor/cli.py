@@ -167,6 +167,9 @@ def rules_show(settings: Settings, rule_id: str) -> None:
     click.echo("\n".join(lines))
 
 
+from . import cli_batch  # noqa: E402,F401  (registers `batch`)
+
+
 def main() -> None:
     try:
         cli(prog_name="iso-advisor")

@@ -1,0 +1,388 @@
+"""Scoring many profiles: read files and folders as streams, score in a process pool, keep order.
+
+A batch never stops at a bad profile: each one that cannot be read or scored becomes a
+`BatchError` in its place, naming the file, row or line, the field and what would be valid.
+CSV and JSON Lines are read row by row and results are yielded as they are ready, with a bounded
+number of chunks in flight, so memory stays flat whatever the input size.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import os
+import sys
+from collections import Counter, deque
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping, Union
+
+from . import catalog
+from .assess import RulesArg, evaluate, rulebase
+from .errors import AdvisorError, InputError, Problem, closest
+from .loaders import PROFILE_SUFFIXES, decode, parse_document, read_bytes
+from .models import FIELDS, Assessment, Profile, parse_profile
+
+BATCH_SUFFIXES = PROFILE_SUFFIXES + (".jsonl", ".csv")
+CHUNKSIZE = 64               # profiles per task sent to a worker: ~0.1 s of work, so IPC stays small
+IN_FLIGHT_PER_JOB = 4        # chunks queued per worker: keeps workers busy, bounds memory
+
+
+@dataclass(frozen=True)
+class Record:
+    """One profile as read from an input, not yet validated: where it came from and its fields."""
+
+    file: str | None
+    location: str | None = None            # "row 3", "line 7", "item 2"; None for a whole file
+    data: Any = None
+    error: AdvisorError | None = None      # the input could not be read at all
+
+    @property
+    def source(self) -> str:
+        return ", ".join(p for p in (self.file, self.location) if p)
+
+
+@dataclass(frozen=True)
+class BatchError:
+    """A profile that could not be scored, in its place in the output."""
+
+    file: str | None
+    location: str | None
+    problems: tuple[Problem, ...]
+    kind: str = "invalid profile"
+    organization: str | None = None
+
+    @property
+    def source(self) -> str:
+        return ", ".join(p for p in (self.file, self.location) if p)
+
+    def message(self) -> str:
+        """The problems without the file and row the record already names."""
+        return "; ".join(str(replace(p, source=None if p.source == self.file else p.source,
+                                     location=None if p.location == self.location else p.location))
+                         for p in self.problems)
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message(),
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+Result = Union[Assessment, BatchError]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
+    """Every profile in these files and folders, in order, as Records (read errors included)."""
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted((p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES
+                            and not p.name.startswith(".") and p.is_file()), key=lambda p: p.name)
+            if not files:
+                yield _failed(str(path), None, "has no profile files (valid: "
+                              + ", ".join(BATCH_SUFFIXES) + ")")
+            for file in files:
+                yield from read_file(file)
+        else:
+            yield from read_file(path)
+
+
+def read_file(path: str | Path) -> Iterator[Record]:
+    """The profiles in one file; a file that cannot be read becomes one Record with an error."""
+    source = str(path)
+    suffix = Path(source).suffix.lower()
+    readers = {".csv": _csv_records, ".jsonl": _jsonl_records}
+    reader = readers.get(suffix, _document_records if suffix in PROFILE_SUFFIXES else None)
+    if reader is None:
+        yield _failed(source, None, f"has extension '{suffix or '(none)'}'; batch inputs are "
+                      + ", ".join(BATCH_SUFFIXES) + " files or folders")
+        return
+    try:
+        yield from reader(source)
+    except AdvisorError as exc:
+        yield Record(source, None, error=exc.with_source(source))
+
+
+def _failed(source: str, location: str | None, message: str, **kw: Any) -> Record:
+    return Record(source, location, error=InputError([Problem(message, source=source,
+                                                              location=location, **kw)]))
+
+
+def _document_records(source: str) -> Iterator[Record]:
+    data = parse_document(decode(read_bytes(source), source), source, Path(source).suffix.lower())
+    if isinstance(data, list):
+        for n, item in enumerate(data, 1):
+            yield Record(source, f"item {n}", item)
+    else:
+        yield Record(source, None, data)
+
+
+def _text_lines(source: str) -> Iterator[str]:
+    """A file's lines as text, read as it goes: UTF-8 with or without BOM, or UTF-16 with BOM.
+
+    UTF-8 is decoded line by line, so a bad byte is reported at its own row, not at the first
+    block read.
+    """
+    if Path(source).is_dir():
+        read_bytes(source)                         # raises "is a folder"
+    try:
+        handle = open(source, "rb")
+    except FileNotFoundError:
+        raise InputError([Problem("does not exist", source=source)]) from None
+    except OSError as exc:
+        raise InputError([Problem(f"cannot be read: {exc.strerror}", source=source)]) from None
+    with handle:
+        head = handle.read(4096)
+        handle.seek(0)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            with io.TextIOWrapper(handle, encoding="utf-16", newline="") as text:
+                yield from text
+            return
+        if b"\x00" in head:
+            decode(head, source)                   # raises "is binary data"
+        for n, line in enumerate(handle):
+            yield (line[3:] if n == 0 and line.startswith(b"\xef\xbb\xbf") else line).decode()
+
+
+def _lines(source: str, rows: Iterator, unit: str) -> Iterator[tuple[int, Any]]:
+    """Rows numbered from 1; a decoding or CSV error names the row where it happened."""
+    n = 0
+    try:
+        for n, row in enumerate(rows, 1):
+            yield n, row
+        return
+    except UnicodeDecodeError:
+        message = "is not UTF-8 text; save it as UTF-8"
+    except csv.Error as exc:
+        message = f"is not valid CSV: {exc}"
+    raise InputError([Problem(message, source=source, location=f"{unit} {n + 1}")])
+
+
+def _jsonl_records(source: str) -> Iterator[Record]:
+    for n, line in _lines(source, _text_lines(source), "line"):
+        if not line.strip():
+            continue
+        try:
+            data = parse_document(line.rstrip("\r\n"), source, ".json")
+        except InputError as exc:
+            column = (exc.problems[0].location or "").partition(", ")[2]
+            yield _failed(source, ", ".join(filter(None, (f"line {n}", column))),
+                          exc.problems[0].message)
+            continue
+        yield Record(source, f"line {n}", data)
+
+
+def _csv_records(source: str) -> Iterator[Record]:
+    rows = _lines(source, csv.reader(_text_lines(source)), "row")
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise InputError([Problem("is empty", source=source)]) from None
+    columns = [h.strip() for h in header]
+    problems = _header_problems(columns, source)
+    if problems:
+        yield Record(source, "row 1", error=InputError(problems))
+        return
+    for n, row in rows:
+        if not any(cell.strip() for cell in row):
+            continue                               # blank rows, as spreadsheets export them
+        location = f"row {n}"
+        extra = [cell for i, cell in enumerate(row)
+                 if cell.strip() and (i >= len(columns) or not columns[i])]
+        if extra:
+            yield _failed(source, location, f"has a value ('{extra[0].strip()}') in a column "
+                          "with no name in the header")
+            continue
+        yield Record(source, location, {col: cell for col, cell in zip(columns, row)
+                                        if col and cell.strip()})
+
+
+def _header_problems(columns: list[str], source: str) -> list[Problem]:
+    """Unknown or repeated column names, each with a did-you-mean."""
+    problems = []
+    for n, name in enumerate(columns):
+        if not name:
+            continue
+        if name in FIELDS:
+            if name in columns[:n]:
+                problems.append(Problem(f"column '{name}' appears twice", field=name,
+                                        source=source, location="row 1"))
+            continue
+        if ";" in name or "\t" in name:
+            problems.append(Problem("the header is not comma-separated; save the file with ',' "
+                                    "between columns (';' separates list items inside a cell)",
+                                    source=source, location="row 1"))
+            continue
+        hints = closest(name, FIELDS)
+        problems.append(Problem(f"unknown column '{name}'", field=name, source=source,
+                                location="row 1", suggestions=hints,
+                                valid=None if hints else ", ".join(FIELDS)))
+    return problems
+
+
+# -- scoring ---------------------------------------------------------------------------------
+
+def default_jobs() -> int:
+    """The CPUs this process may use (respects affinity, as in containers)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]], *,
+                  jobs: int | None = None, rules: RulesArg = None,
+                  chunksize: int = CHUNKSIZE) -> Iterator[Result]:
+    """Score profiles in input order: an Assessment each, or a BatchError in its place.
+
+    `jobs` processes score in parallel (default: one per CPU); the results are the same for any
+    number. The rule base is loaded (and checked) once, here, before any profile is read.
+    """
+    rb = rulebase(rules)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
+    if jobs == 1:
+        return (_score(item, rb) for item in items)
+    return _pooled(items, rb, jobs, max(1, chunksize))
+
+
+def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None,
+                rules: RulesArg = None) -> Iterator[tuple[str, Result]]:
+    """`(source, result)` for every profile in these files and folders, in order."""
+    records, sources = itertools.tee(read_profiles(inputs))
+    return zip((r.source for r in sources), evaluate_many(records, jobs=jobs, rules=rules))
+
+
+def _prepare(item: Any, n: int) -> Record | BatchError:
+    """A Record to score, or the BatchError for an input that could not be read."""
+    record = item if isinstance(item, Record) else Record(None, f"item {n}", item)
+    if record.error is not None:
+        return _failure(record, record.error)
+    return record
+
+
+def _failure(record: Record, exc: AdvisorError) -> BatchError:
+    name = record.data.get("name") if isinstance(record.data, Mapping) else None
+    return BatchError(record.file, record.location, tuple(exc.problems), exc.kind,
+                      name if isinstance(name, str) else None)
+
+
+def _score(item: Record | BatchError, rb) -> Result:
+    if isinstance(item, BatchError):
+        return item
+    data = item.data
+    if isinstance(data, Mapping) and not isinstance(data, dict):
+        data = dict(data)
+    try:
+        return evaluate(parse_profile(data, source=item.file, location=item.location), rules=rb)
+    except AdvisorError as exc:
+        return _failure(item, exc.with_source(item.file, item.location))
+
+
+_worker_rules = None
+
+
+def _init_worker(rb) -> None:
+    """Worker start: Ctrl-C is the parent's to handle; the engine is registered once."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker_rules
+    _worker_rules = rb
+    from .assess import default_engine
+    default_engine(rb)
+
+
+def _score_chunk(chunk: list[Record | BatchError]) -> list[str | BatchError]:
+    """Score in a worker; assessments travel as JSON text, which is cheaper than pickled models."""
+    results = (_score(item, _worker_rules) for item in chunk)
+    return [r.model_dump_json() if isinstance(r, Assessment) else r for r in results]
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _pooled(items: Iterator[Record | BatchError], rb, jobs: int, chunksize: int) -> Iterator[Result]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing
+
+    chunks = _chunks(items, chunksize)
+    head = list(itertools.islice(chunks, 2))
+    if len(head) < 2:                       # one chunk or less: not worth starting processes
+        yield from (_score(item, rb) for chunk in head for item in chunk)
+        return
+    from .assess import default_engine
+    default_engine(rb)                      # registered before fork: workers inherit it
+    context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(rb,))
+    pending: deque = deque()
+    try:
+        for chunk in itertools.chain(head, chunks):
+            pending.append(pool.submit(_score_chunk, chunk))
+            while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield from _unpack(pending.popleft().result())
+        while pending:
+            yield from _unpack(pending.popleft().result())
+    except BrokenProcessPool:
+        raise AdvisorError("a worker process died while scoring; run with --jobs 1 to find the "
+                           "profile that crashes the engine") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _unpack(results: list[str | BatchError]) -> Iterator[Result]:
+    for r in results:
+        yield Assessment.model_validate_json(r) if isinstance(r, str) else r
+
+
+# -- portfolio -------------------------------------------------------------------------------
+
+MAX_LISTED_FAILURES = 1000
+
+
+@dataclass
+class Portfolio:
+    """What a batch found across all profiles: decisions and reasons per standard, failures.
+
+    Counts only, so memory stays flat; the first failures are kept for the report on stderr.
+    """
+
+    scored: int = 0
+    failed: int = 0
+    decisions: dict[str, Counter] = field(
+        default_factory=lambda: {name: Counter() for name in catalog.NAMES})
+    reasons: dict[str, Counter] = field(
+        default_factory=lambda: {name: Counter() for name in catalog.NAMES})
+    failures: list[BatchError] = field(default_factory=list)
+
+    def add(self, result: Result) -> None:
+        if isinstance(result, BatchError):
+            self.failed += 1
+            if len(self.failures) < MAX_LISTED_FAILURES:
+                self.failures.append(result)
+            return
+        self.scored += 1
+        seen = set()
+        for rec in result.recommendations:
+            seen.add(rec.standard)
+            self.decisions[rec.standard][rec.decision] += 1
+            self.reasons[rec.standard].update({r.rule for r in rec.reasons})
+        for name in catalog.NAMES:
+            if name not in seen:         # absent from the assessment counts as not_needed
+                self.decisions[name]["not_needed"] += 1
+
+    def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
+        return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+
+    def to_dict(self) -> dict:
+        return {"scored": self.scored, "failed": self.failed, "standards": [
+            {"standard": name,
+             **{d: self.decisions[name][d] for d in ("certify", "implement", "not_needed")},
+             "top_reasons": [{"rule": rule, "profiles": count}
+                             for rule, count in self.top_reasons(name)]}
+            for name in catalog.NAMES]}
