@@ -3,19 +3,22 @@
 Everything that can be wrong with a rule base is found here, all at once, with file, rule id and
 field: evaluation never meets a broken rule. Layout of a rule base folder:
 
-- `rulebase.yaml`: `version`, `sets` (named value lists such as `$EU`), `facts` (inferred facts);
+- `rulebase.yaml`: `version`, `kind` (which `Schema`: `advice` by default, or `claims`), `sets`
+  (named value lists such as `$EU`), `facts` (inferred facts);
 - `effort.yaml`: audit-day tables and typical months (see `advisor.effort`);
+- the data files the kind's schema names (read as data, not rules);
 - any other `*.yaml`: `rules:`, a list of rules;
 - `CHANGELOG.md`: what changed in each version.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
@@ -72,6 +75,31 @@ PROFILE_TYPES = _profile_types()
 
 
 @dataclass(frozen=True)
+class Schema:
+    """What one kind of rule base (`kind:` in its rulebase.yaml) reads and concludes."""
+
+    kind: str
+    noun: str                               # what an input is called in messages ("profile")
+    inputs: tuple[str, ...]                 # fields of the input model
+    types: Mapping[str, FieldType]          # every field a `when:` may test (inputs and derived)
+    # then-kind -> its keys -> allowed values (() = any text); None = checked by `conclusion()`
+    conclusions: Mapping[str, Mapping[str, tuple] | None]
+    # files read as data, not rules: name -> validator(data, folder) returning problems
+    data_files: Mapping[str, Callable[[Any, Path], list[str]]] = field(default_factory=dict)
+
+
+SCHEMA = Schema("advice", "profile", tuple(Profile.model_fields), PROFILE_TYPES,
+                dict.fromkeys(CONCLUSIONS))
+
+#: Kinds of rule base -> the module whose `SCHEMA` describes it (imported when first needed).
+SCHEMA_MODULES = {"advice": __name__, "claims": "advisor.claims"}
+
+
+def schema(kind: str) -> Schema:
+    return importlib.import_module(SCHEMA_MODULES[kind]).SCHEMA
+
+
+@dataclass(frozen=True)
 class Conclusion:
     kind: str                         # one of CONCLUSIONS
     standard: str | None = None       # recommend / limit / note
@@ -79,6 +107,7 @@ class Conclusion:
     driver: str | None = None         # recommend
     facts: tuple[tuple[str, Any], ...] = ()  # infer
     by: str | None = None             # limit: the standard that covers this one
+    values: tuple[tuple[str, Any], ...] = ()  # other schemas' conclusions: the `then:` items
 
 
 @dataclass(frozen=True)
@@ -136,6 +165,8 @@ class RuleBase:
     effort: dict
     sets: dict[str, tuple]
     changelog: str = ""
+    kind: str = "advice"
+    data: dict[str, Any] = field(default_factory=dict)   # the schema's data files, parsed
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -215,19 +246,27 @@ class _Loader:
         if not isinstance(meta, dict):
             self.fail("must be a mapping with version, sets and facts", "rulebase.yaml")
             meta = {}
-        for key in set(meta) - {"version", "name", "description", "sets", "facts"}:
-            self.fail(f"unknown key '{key}'", "rulebase.yaml",
-                      suggestions=closest(key, ["version", "name", "description", "sets", "facts"]))
+        keys = ["version", "kind", "name", "description", "sets", "facts"]
+        for key in set(meta) - set(keys):
+            self.fail(f"unknown key '{key}'", "rulebase.yaml", suggestions=closest(key, keys))
+        kind = meta.get("kind", "advice")
+        if kind not in SCHEMA_MODULES:
+            self.fail(f"unknown kind '{kind}'", "rulebase.yaml", field="kind",
+                      suggestions=closest(str(kind), SCHEMA_MODULES),
+                      valid=", ".join(SCHEMA_MODULES))
+            kind = "advice"
+        self.schema = schema(kind)
         version = meta.get("version")
         if not isinstance(version, (str, int, float)) or not str(version).strip():
             self.fail("needs a version, for example \"2026.11\"", "rulebase.yaml", field="version")
         self.sets = self.load_sets(meta.get("sets") or {})
         self.facts = self.load_facts(meta.get("facts") or {})
-        self.types = dict(PROFILE_TYPES)
+        self.types = dict(self.schema.types)
         for spec in self.facts.values():
             self.types[spec.name] = FieldType(spec.kind, spec.values)
 
         effort: dict = {}
+        data_files: dict[str, Any] = {}
         rules: list[Rule] = []
         for name in self.texts:
             if name == "rulebase.yaml":
@@ -236,6 +275,11 @@ class _Loader:
             if name == "effort.yaml":
                 effort = data if isinstance(data, dict) else {}
                 for problem in validate_effort(effort):
+                    self.fail(problem, name)
+                continue
+            if name in self.schema.data_files:
+                data_files[name] = data
+                for problem in self.schema.data_files[name](data, self.folder):
                     self.fail(problem, name)
                 continue
             if data is None:
@@ -248,6 +292,8 @@ class _Loader:
                 rule = self.load_rule(raw, name, position)
                 if rule:
                     rules.append(rule)
+        for name in set(self.schema.data_files) - set(self.texts):
+            self.fail(f"is missing: a '{kind}' rule base needs it", name)
         self.check_unique(rules)
         instances = self.expand(rules)
         strata = self.stratify(instances)
@@ -256,7 +302,8 @@ class _Loader:
             raise RuleBaseError(self.problems)
         return RuleBase(self.folder, str(version), self.digest[:16], self.facts, rules,
                         [i for layer in strata for i in layer], strata, effort, self.sets,
-                        changelog.read_text("utf-8") if changelog.is_file() else "")
+                        changelog.read_text("utf-8") if changelog.is_file() else "", kind,
+                        data_files)
 
     def load_sets(self, raw: Any) -> dict[str, tuple]:
         if not isinstance(raw, dict):
@@ -277,8 +324,8 @@ class _Loader:
         facts = {}
         for name, spec in raw.items():
             where = f"facts.{name}"
-            if name in PROFILE_TYPES:
-                self.fail("is a profile field; inferred facts need their own names",
+            if name in self.schema.types:
+                self.fail(f"is a {self.schema.noun} field; inferred facts need their own names",
                           "rulebase.yaml", field=where)
                 continue
             if not isinstance(spec, dict) or spec.get("type") not in ("bool", "enum", "number"):
@@ -313,18 +360,20 @@ class _Loader:
         when = self.parse_condition(raw.get("when"), file, rule_id, "when", for_each)
         then = raw.get("then")
         if not isinstance(then, dict):
-            self.fail("must be a mapping with one of: " + ", ".join(CONCLUSIONS), file, rule_id, "then")
+            self.fail("must be a mapping with one of: " + ", ".join(self.schema.conclusions), file,
+                      rule_id, "then")
             then = {}
         examples = raw.get("examples")
         if not isinstance(examples, dict) or not examples.get("fires") or not examples.get("not_fires"):
-            self.fail("needs 'fires' and 'not_fires' lists of profile fragments",
+            self.fail(f"needs 'fires' and 'not_fires' lists of {self.schema.noun} fragments",
                       file, rule_id, "examples")
             examples = {}
         else:
             for kind in ("fires", "not_fires"):
                 if not isinstance(examples[kind], list) or not all(
                         isinstance(e, dict) for e in examples[kind]):
-                    self.fail("must be a list of profile fragments", file, rule_id, f"examples.{kind}")
+                    self.fail(f"must be a list of {self.schema.noun} fragments", file, rule_id,
+                              f"examples.{kind}")
             for key in set(examples) - {"fires", "not_fires"}:
                 self.fail(f"unknown key '{key}'", file, rule_id, "examples")
         if when is None:
@@ -361,8 +410,8 @@ class _Loader:
         templated = for_each and "{" in name
         ftype = self.types.get(name) if not templated else FieldType("enum", DECISIONS)
         if ftype is None:
-            self.fail(f"'{name}' is not a profile field or a declared fact", file, rule, where,
-                      closest(name, self.types))
+            self.fail(f"'{name}' is not a {self.schema.noun} field or a declared fact", file, rule,
+                      where, closest(name, self.types))
             return None
         if not isinstance(raw, dict):
             raw = {"eq": raw}
@@ -444,11 +493,14 @@ class _Loader:
     def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
         then = {k: (v.format(standard=standard) if standard and isinstance(v, str) else v)
                 for k, v in rule.then.items()}
-        kinds = [k for k in CONCLUSIONS if k in then]
+        kinds = [k for k in self.schema.conclusions if k in then]
         if len(kinds) != 1:
-            self.fail("needs exactly one of: " + ", ".join(CONCLUSIONS), rule.file, rule.id, "then")
+            self.fail("needs exactly one of: " + ", ".join(self.schema.conclusions), rule.file,
+                      rule.id, "then")
             return None
         kind = kinds[0]
+        if self.schema.conclusions[kind] is not None:
+            return self.listed_conclusion(rule, kind, then, self.schema.conclusions[kind])
         allowed = {"recommend": {"recommend", "standard", "driver"},
                    "limit": {"limit", "standard", "by"}, "infer": {"infer"},
                    "note": {"note", "standard"}, "warn": {"warn"}}[kind]
@@ -501,6 +553,26 @@ class _Loader:
             return Conclusion(kind, facts=tuple(sorted(facts.items())))
         return Conclusion(kind, std)
 
+    def listed_conclusion(self, rule: Rule, kind: str, then: dict,
+                          spec: Mapping[str, tuple]) -> Conclusion | None:
+        """A conclusion whose keys and values the schema lists; the kind's own key is required."""
+        count = len(self.problems)
+        for key in set(then) - set(spec):
+            self.fail(f"unknown key '{key}' for a {kind} conclusion", rule.file, rule.id,
+                      f"then.{key}", closest(key, spec))
+        for key, allowed in spec.items():
+            value = then.get(key)
+            if value is None and key != kind:
+                continue
+            if allowed and value not in allowed:
+                self.fail(f"'{value}' is not valid", rule.file, rule.id, f"then.{key}",
+                          closest(str(value), allowed), ", ".join(allowed))
+            elif not allowed and (not isinstance(value, str) or not value.strip()):
+                self.fail("must be non-empty text", rule.file, rule.id, f"then.{key}")
+        if len(self.problems) > count:
+            return None
+        return Conclusion(kind, values=tuple(sorted(then.items())))
+
     def expand(self, rules: list[Rule]) -> list[RuleInstance]:
         instances: list[RuleInstance] = []
         for rule in rules:
@@ -515,8 +587,8 @@ class _Loader:
                 uses = tuple(dict.fromkeys(condition.fields()))
                 for name in uses:
                     if name not in self.types:
-                        self.fail(f"'{name}' is not a profile field or a declared fact", rule.file,
-                                  rule.id, "when", closest(name, self.types))
+                        self.fail(f"'{name}' is not a {self.schema.noun} field or a declared "
+                                  "fact", rule.file, rule.id, "when", closest(name, self.types))
                 key = f"{rule.id}[{std}]" if std else rule.id
                 instances.append(RuleInstance(key, rule, 0, 0, condition, conclusion, text, uses))
         return instances
@@ -560,7 +632,7 @@ class _Loader:
         for n in sorted(range(len(instances)), key=lambda k: level.get(k, 0)):
             fields: set[str] = set()
             for f in instances[n].uses:
-                if f in Profile.model_fields:
+                if f in self.schema.inputs:
                     fields.add(f)
                 for p in producers.get(f, ()):
                     if p != n:
