@@ -15,7 +15,7 @@ import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Union
+from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from . import catalog
 from .assess import RulesArg, evaluate, rulebase
@@ -88,11 +88,14 @@ def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
             yield from read_file(path)
 
 
-def read_file(path: str | Path) -> Iterator[Record]:
-    """The profiles in one file; a file that cannot be read becomes one Record with an error."""
+def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS) -> Iterator[Record]:
+    """The profiles in one file; a file that cannot be read becomes one Record with an error.
+
+    `fields` are the valid CSV column names (another record type, such as claims, passes its own).
+    """
     source = str(path)
     suffix = Path(source).suffix.lower()
-    readers = {".csv": _csv_records, ".jsonl": _jsonl_records}
+    readers = {".csv": lambda s: _csv_records(s, fields), ".jsonl": _jsonl_records}
     reader = readers.get(suffix, _document_records if suffix in PROFILE_SUFFIXES else None)
     if reader is None:
         yield _failed(source, None, f"has extension '{suffix or '(none)'}'; batch inputs are "
@@ -173,14 +176,14 @@ def _jsonl_records(source: str) -> Iterator[Record]:
         yield Record(source, f"line {n}", data)
 
 
-def _csv_records(source: str) -> Iterator[Record]:
+def _csv_records(source: str, fields: Sequence[str] = FIELDS) -> Iterator[Record]:
     rows = _lines(source, csv.reader(_text_lines(source)), "row")
     try:
         _, header = next(rows)
     except StopIteration:
         raise InputError([Problem("is empty", source=source)]) from None
     columns = [h.strip() for h in header]
-    problems = _header_problems(columns, source)
+    problems = _header_problems(columns, source, fields)
     if problems:
         yield Record(source, "row 1", error=InputError(problems))
         return
@@ -198,13 +201,14 @@ def _csv_records(source: str) -> Iterator[Record]:
                                         if col and cell.strip()})
 
 
-def _header_problems(columns: list[str], source: str) -> list[Problem]:
+def _header_problems(columns: list[str], source: str,
+                     fields: Sequence[str] = FIELDS) -> list[Problem]:
     """Unknown or repeated column names, each with a did-you-mean."""
     problems = []
     for n, name in enumerate(columns):
         if not name:
             continue
-        if name in FIELDS:
+        if name in fields:
             if name in columns[:n]:
                 problems.append(Problem(f"column '{name}' appears twice", field=name,
                                         source=source, location="row 1"))
@@ -214,10 +218,10 @@ def _header_problems(columns: list[str], source: str) -> list[Problem]:
                                     "between columns (';' separates list items inside a cell)",
                                     source=source, location="row 1"))
             continue
-        hints = closest(name, FIELDS)
+        hints = closest(name, fields)
         problems.append(Problem(f"unknown column '{name}'", field=name, source=source,
                                 location="row 1", suggestions=hints,
-                                valid=None if hints else ", ".join(FIELDS)))
+                                valid=None if hints else ", ".join(fields)))
     return problems
 
 
