@@ -55,6 +55,16 @@ def _band(uppers: list[int], employees: int) -> tuple[int, bool]:
     return len(uppers) - 1, True
 
 
+def table_days(table: dict, employees: int, column: str | None = None) -> tuple[float, bool]:
+    """Initial audit days in one effort table at this headcount (`column`: complexity, for tables
+    with columns), and whether the headcount is beyond the table's last band."""
+    if "bands" in table:
+        n, beyond = _band([b[0] for b in table["bands"]], employees)
+        return float(table["bands"][n][1]), beyond
+    n, beyond = _band(table["uppers"], employees)
+    return float(table["columns"][column][n]), beyond
+
+
 def _complexity(effort: dict, kind: str, profile: Profile) -> str:
     spec = effort["complexity"][kind]
     declared = getattr(profile, spec["from_field"])
@@ -71,14 +81,9 @@ def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
     spec = (effort.get("standards") or {}).get(standard, {"table": "qms", "estimate": True})
     table = effort["tables"][spec["table"]]
     estimated = bool(spec.get("estimate"))
-    if "bands" in table:
-        n, beyond = _band([b[0] for b in table["bands"]], profile.employees)
-        days, detail = float(table["bands"][n][1]), ""
-    else:
-        level = _complexity(effort, spec["table"], profile)
-        n, beyond = _band(table["uppers"], profile.employees)
-        days, detail = float(table["columns"][level][n]), f", {level} complexity"
-    basis = table["source"] + detail
+    level = None if "bands" in table else _complexity(effort, spec["table"], profile)
+    days, beyond = table_days(table, profile.employees, level)
+    basis = table["source"] + (f", {level} complexity" if level else "")
     if estimated:
         basis = f"estimate: no published table here for {standard}; scaled like ISO 9001 ({basis})"
     if beyond:
