@@ -135,8 +135,8 @@ def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int
     return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
 
 
-def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
-    """Turn a run into the public Assessment."""
+def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = True) -> Assessment:
+    """Turn a run into the public Assessment (`with_unknowns=False` skips the costly unknowns)."""
     recs: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
     limits: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
     notes: dict[str | None, list[RuleInstance]] = {}
@@ -196,7 +196,7 @@ def assess(rb: RuleBase, profile: Profile, run: Run) -> Assessment:
         organization=profile.name,
         rulebase_version=rb.version,
         recommendations=recommendations,
-        unknowns=unknowns(rb, profile, run),
+        unknowns=unknowns(rb, profile, run) if with_unknowns else [],
         warnings=warnings,
         fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
         inferred=[InferredFact(fact=name, value=run.fact[name], rule=inst.rule.id,

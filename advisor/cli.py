@@ -168,6 +168,7 @@ def rules_show(settings: Settings, rule_id: str) -> None:
 
 
 from . import cli_batch  # noqa: E402,F401  (registers `batch`)
+from . import cli_ask  # noqa: E402,F401  (registers `ask`)
 
 
 def main() -> None:

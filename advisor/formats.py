@@ -5,6 +5,7 @@ import json
 from typing import Callable
 
 from .models import Assessment, Recommendation
+from .report import as_html, as_report
 
 WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
 
@@ -105,6 +106,7 @@ def as_markdown(assessment: Assessment) -> str:
 
 ASSESSMENT_FORMATS: dict[str, Callable[[Assessment], str]] = {
     "text": as_text, "json": as_json, "markdown": as_markdown,
+    "report": as_report, "html": as_html,   # the board report (advisor.report)
 }
 
 

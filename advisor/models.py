@@ -170,8 +170,11 @@ CountryList = Annotated[list[Annotated[str, BeforeValidator(_country)]],
                         BeforeValidator(_as_list), AfterValidator(_unique)]
 
 
-def _field(default: Any, description: str, question: str, **kw: Any) -> Any:
-    return Field(default, description=description, json_schema_extra={"question": question}, **kw)
+def _field(default: Any, description: str, question: str, asked_if: dict | None = None,
+           **kw: Any) -> Any:
+    """A field with its questionnaire wording; `asked_if` names answers the question presupposes."""
+    extra = {"question": question, **({"asked_if": asked_if} if asked_if else {})}
+    return Field(default, description=description, json_schema_extra=extra, **kw)
 
 
 class Profile(BaseModel):
@@ -201,7 +204,8 @@ class Profile(BaseModel):
         None, "Takes part in public or private tenders.", "Do you bid for public or private tenders?")
     tender_requirements: StandardList = _field(
         [], "Certificates that tenders it bids for demand as a pass/fail condition.",
-        "Which certificates do those tenders demand as a pass/fail condition?")
+        "Which certificates do those tenders demand as a pass/fail condition?",
+        asked_if={"bids_for_tenders": True})
     customer_requirements: StandardList = _field(
         [], "Certificates that customers or contracts demand.",
         "Which certificates do customers or contracts demand?")
