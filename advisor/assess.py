@@ -29,9 +29,10 @@ def rulebase(rules: RulesArg = None) -> RuleBase:
     return rules if isinstance(rules, RuleBase) else load(rules)
 
 
-def default_engine(rb: RuleBase):
-    from .engine import engine_for
-    return engine_for(rb)
+def default_engine(rb: RuleBase, name: str | None = None):
+    """The engine `name` ("durable" or "python"; None = the default) for `rb` (advisor.engines)."""
+    from .engines import engine_for
+    return engine_for(rb, name)
 
 
 @dataclass
@@ -70,8 +71,11 @@ def decide(fired: list[RuleInstance]) -> dict[str, str]:
 
 
 def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
-    """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata."""
-    engine = engine or default_engine(rb)
+    """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata.
+
+    `engine` is an engine object, or an engine name (None = the default).
+    """
+    engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
     run = Run(base_fact(rb, profile))
     by_key = {inst.key: inst for inst in rb.instances}
     for stratum in range(len(rb.strata)):
@@ -274,12 +278,17 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
     return result
 
 
-def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None) -> Assessment:
-    """Assess one organization profile. Raises a subclass of AdvisorError on invalid input."""
+def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None,
+             engine: str | None = None) -> Assessment:
+    """Assess one organization profile. Raises a subclass of AdvisorError on invalid input.
+
+    `engine` is "durable" or "python" (same results); None picks durable where it imports.
+    """
     rb = rulebase(rules)
+    runner = default_engine(rb, engine)
     parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     try:
-        return assess(rb, parsed, run_rules(rb, parsed))
+        return assess(rb, parsed, run_rules(rb, parsed, runner))
     except EngineError as exc:
         raise EngineError([p.__class__(f"{p.message} (profile '{parsed.name}')", p.field, p.source,
                                        p.location, p.suggestions, p.valid) for p in exc.problems])

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from . import catalog
+from . import catalog, engines
 from .assess import evaluate, rulebase
 from .errors import AdvisorError
 from .formats import ASSESSMENT_FORMATS, render
@@ -25,6 +25,18 @@ from .output import write_text
 class Settings:
     rules: Path | None = None
     debug: bool = False
+    engine_choice: str | None = None      # --engine as given; None = the default
+    _engine: str | None = field(default=None, init=False, repr=False)
+
+    @property
+    def engine(self) -> str:
+        """The engine for `evaluate(..., engine=settings.engine)`; notes a fallback once, on stderr."""
+        if self._engine is None:
+            self._engine = engines.resolve(self.engine_choice)
+            notice = None if self.engine_choice else engines.fallback_notice()
+            if notice:
+                click.echo(f"note: {notice}", err=True)
+        return self._engine
 
 
 class AdvisorGroup(click.Group):
@@ -61,12 +73,15 @@ def _debug(ctx: click.Context) -> bool:
 @click.group(cls=AdvisorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--rules", "rules", type=click.Path(path_type=Path), default=None,
               help="Use this rule base folder instead of the shipped one.")
+@click.option("--engine", type=click.Choice(engines.ENGINES), default=None,
+              help="Rules engine (same results): durable_rules, or the built-in Python evaluator. "
+                   "Default: durable where it is installed and imports, else python.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(package_name="iso-advisor", prog_name="iso-advisor")
 @click.pass_context
-def cli(ctx: click.Context, rules: Path | None, debug: bool) -> None:
+def cli(ctx: click.Context, rules: Path | None, engine: str | None, debug: bool) -> None:
     """Which ISO management-system standards to certify, implement or leave, in what order, and why."""
-    ctx.obj = Settings(rules=rules, debug=debug)
+    ctx.obj = Settings(rules=rules, debug=debug, engine_choice=engine)
 
 
 pass_settings = click.make_pass_decorator(Settings)
@@ -85,7 +100,7 @@ def output_option(f):
 @pass_settings
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
-    assessment = evaluate(load_profile(profile), rules=settings.rules)
+    assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
     write_text(output, render(assessment, fmt))
 
 

@@ -9,8 +9,11 @@ surfaced; the session deleted in `finally`; one lock so only one session is ever
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 import re
+import sys
 import threading
 from typing import Any
 
@@ -30,11 +33,21 @@ _registered: dict[str, "DurableEngine"] = {}
 
 
 def available() -> bool:
+    return unavailable_reason() is None
+
+
+@functools.lru_cache(maxsize=None)
+def unavailable_reason() -> str | None:
+    """Why durable_rules cannot run here (None if it can); the import is tried once."""
     try:
         import durable.engine  # noqa: F401
-    except Exception:  # ImportError, or the undefined-symbol failure on Python 3.13+
-        return False
-    return True
+    except ModuleNotFoundError as exc:
+        if exc.name == "durable":
+            return "durable-rules is not installed"
+        return f"durable-rules is installed but incomplete ({exc})"
+    except Exception as exc:  # ImportError, or the undefined-symbol failure on Python 3.13+
+        return f"durable-rules does not import on Python {sys.version.split()[0]} ({exc})"
+    return None
 
 
 def _get_host():
@@ -104,9 +117,24 @@ def encode_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
         elif isinstance(value, (list, tuple)):
             encoded[name] = [*value, PAD]
         else:
-            encoded[name] = value
+            encoded[name] = _parseable(value)
     encoded[UNKNOWN] = [*unknown, PAD]
     return encoded
+
+
+def _parseable(value: Any) -> Any:
+    """A number durable_rules' JSON parser accepts: it rejects an exponent without a decimal
+    point (`1e-05`, error 204). A whole float becomes an int; otherwise the next float away
+    from zero, which has a long repr with a point and compares the same with every rule
+    constant (no float lies between the two, and a constant equal to `value` would print the
+    same unparseable way). Found by tests/test_pyengine.py."""
+    if not isinstance(value, float) or "e" not in repr(value) or "." in repr(value):
+        return value
+    if value.is_integer():
+        return int(value)
+    while "." not in repr(value):       # one step for normal floats; subnormals may need two
+        value = math.nextafter(value, math.copysign(math.inf, value))
+    return value
 
 
 class DurableEngine:

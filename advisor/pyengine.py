@@ -1,0 +1,86 @@
+"""The pure-Python evaluator: the same rule base, the same semantics, no durable_rules.
+
+It exists so the advisor installs and runs where durable_rules cannot (Python 3.13+, no C
+compiler), and because plain Python is far faster. Each stratum is compiled once into one
+Python function that reads every field once and tests every rule in firing order. Compiling
+beats calling a closure per test by about 6x (measured: 15 µs against 100 µs per profile over
+185 rules). The generated source holds only names this module makes up (`v3`, `c17`): every
+field name, rule value and key is bound as a global of the function, never pasted into code,
+so no rule file can inject code. The semantics are those of `advisor.conditions.evaluate`
+(a test on an unknown field is false, except `unknown`); `tests/test_pyengine.py` proves both
+engines give the same assessments. An engine holds no mutable state: safe from any thread.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .conditions import All, Any_, Condition
+from .rulebase import RuleBase, RuleInstance
+
+#: Generated Python per operator; `{v}` is the field's value (known not to be None), `{c}` the
+#: rule's value. The `*` forms take a value list made a frozenset (values hashable) or a tuple.
+_TESTS = {"eq": "{v} == {c}", "ne": "{v} != {c}", "gt": "{v} > {c}", "gte": "{v} >= {c}",
+          "lt": "{v} < {c}", "lte": "{v} <= {c}", "in": "{v} in {c}", "not_in": "{v} not in {c}",
+          "contains": "{c} in {v}", "not_contains": "{c} not in {v}"}
+_SET_TESTS = {"contains_any": "not {c}.isdisjoint({v})", "contains_none": "{c}.isdisjoint({v})"}
+_TUPLE_TESTS = {"contains_any": "any(w in {v} for w in {c})",
+                "contains_none": "not any(w in {v} for w in {c})"}
+
+
+class _Compiler:
+    """Turns one stratum's rules into the source of `fire(fact) -> keys` and its globals."""
+
+    def __init__(self) -> None:
+        self.constants: dict[str, Any] = {}
+        self.fields: dict[str, str] = {}
+
+    def const(self, value: Any) -> str:
+        name = f"c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def var(self, field: str) -> str:
+        return self.fields.setdefault(field, f"v{len(self.fields)}")
+
+    def expr(self, condition: Condition) -> str:
+        if isinstance(condition, (All, Any_)):
+            word = " and " if isinstance(condition, All) else " or "
+            return "(" + word.join(self.expr(c) for c in condition.items) + ")"
+        v, op, value = self.var(condition.field), condition.op, condition.value
+        if op == "unknown":
+            return f"({v} is None)"
+        if op == "known":
+            return f"({v} is not None)"
+        if isinstance(value, tuple):
+            try:
+                value = frozenset(value)
+            except TypeError:   # an unhashable value in a custom rule base: compare one by one
+                pass
+        tests = _SET_TESTS if isinstance(value, frozenset) else _TUPLE_TESTS
+        template = _TESTS.get(op) or tests[op]
+        return f"({v} is not None and {template.format(v=v, c=self.const(value))})"
+
+    def function(self, layer: list[RuleInstance], label: str) -> Callable[[dict], list[str]]:
+        tests = [f"    if {self.expr(inst.condition)}: fire({self.const(inst.key)})"
+                 for inst in sorted(layer, key=lambda i: i.index)]
+        reads = [f"    {v} = fact.get({self.const(field)})" for field, v in self.fields.items()]
+        source = "\n".join(["def run(fact):", "    fired = []", "    fire = fired.append",
+                            *reads, *tests, "    return fired"])
+        namespace = dict(self.constants)
+        exec(compile(source, f"<rules {label}>", "exec"), namespace)  # noqa: S102 - see module doc
+        return namespace["run"]
+
+
+class PythonEngine:
+    """Runs one rule base's strata as compiled Python; the same interface as DurableEngine."""
+
+    name = "python"
+
+    def __init__(self, rulebase: RuleBase):
+        self.rulebase = rulebase
+        self._strata = [_Compiler().function(layer, f"{rulebase.digest} stratum {n}")
+                        for n, layer in enumerate(rulebase.strata)]
+
+    def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
+        """The keys of the rules of `stratum` whose condition holds on `fact`, in firing order."""
+        return self._strata[stratum](fact)

@@ -1,0 +1,372 @@
+"""The Python evaluator gives exactly what durable_rules gives: a differential proof, and selection.
+
+Profiles are generated from the profile model and the rule base themselves (every field, every
+value, nulls, empty and full lists, both sides of every threshold a rule tests), so a new enum
+value or rule threshold is covered without editing this file. Set DIFF_EXAMPLES to run more
+(e.g. DIFF_EXAMPLES=20000 for a long run); the default keeps the file to a few seconds.
+The durable side is skipped where durable_rules does not import (Python 3.13+); the Python
+evaluator is then still checked against the reference semantics in advisor.conditions.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import EngineError, evaluate, load_profile
+from advisor import engine as durable
+from advisor import engines
+from advisor.assess import base_fact, run_rules
+from advisor.cli import cli
+from advisor import conditions
+from advisor.conditions import evaluate as holds
+from advisor.models import Profile, parse_profile
+from advisor.pyengine import PythonEngine
+from advisor.rulebase import DECISIONS, PROFILE_TYPES, load
+
+from conftest import PROFILES, ROOT, example
+
+RB = load()
+EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "100"))
+SWEEP = int(os.environ.get("DIFF_SWEEP", "2000"))
+needs_durable = pytest.mark.skipif(not durable.available(),
+                                   reason=f"durable_rules cannot run here: {durable.unavailable_reason()}")
+
+
+# -- generating profiles and facts from the model and the rule base ------------------------------
+
+def _bounds(name: str) -> tuple[float, float]:
+    info = Profile.model_fields[name]
+    low = next((m.ge for m in info.metadata if hasattr(m, "ge")), 0)
+    high = next((m.le for m in info.metadata if hasattr(m, "le")), 10**7)
+    return low, high
+
+
+def _thresholds(name: str) -> list:
+    """Both sides of every number a rule compares `name` with, within the field's bounds."""
+    low, high = _bounds(name) if name in Profile.model_fields else (0, 10**7)
+    found = {low, high}
+
+    def walk(condition):
+        if isinstance(condition, conditions.Test):
+            if condition.field == name and isinstance(condition.value, (int, float)) \
+                    and not isinstance(condition.value, bool):
+                t = condition.value
+                found.update({t - 1, t - 0.5, t, t + 0.5, t + 1})
+            return
+        for item in condition.items:
+            walk(item)
+    for inst in RB.instances:
+        walk(inst.condition)
+    integer = name in Profile.model_fields and Profile.model_fields[name].annotation in (int, int | None)
+    values = {int(v) if integer else float(v) for v in found if low <= v <= high}
+    return sorted(values)
+
+
+OPTIONAL = {n for n, f in Profile.model_fields.items() if not f.is_required() and f.default is None}
+NUMBERS = {n: _thresholds(n) for n, t in PROFILE_TYPES.items()
+           if t.kind == "number" and n in Profile.model_fields}
+
+
+class SeededDraw:
+    """Choices from a seeded random.Random (the deterministic sweep)."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def one(self, values):
+        return self.rng.choice(list(values))
+
+    def some(self, values):
+        values, roll = list(values), self.rng.random()
+        if roll < 0.15:
+            return []
+        if roll < 0.2:
+            return values
+        return self.rng.sample(values, self.rng.randint(1, min(6, len(values))))
+
+    def number(self, name):
+        low, high = _bounds(name)
+        if self.rng.random() < 0.8:
+            return self.one(NUMBERS[name])
+        return self.rng.randint(int(low), int(min(high, 10**5)))
+
+    def text(self):
+        return self.one(["Acme", "Ünïcödé GmbH 😀", 'Quote " and \\ backslash', "x" * 200])
+
+
+class HypothesisDraw(SeededDraw):
+    """The same choices, drawn by Hypothesis (so failures shrink to a small profile)."""
+
+    def __init__(self, draw):
+        self.draw = draw
+
+    def one(self, values):
+        return self.draw(st.sampled_from(list(values)))
+
+    def some(self, values):
+        values = list(values)
+        return self.draw(st.one_of(st.just([]), st.just(values),
+                                   st.lists(st.sampled_from(values), unique=True, max_size=6)))
+
+    def number(self, name):
+        low, high = _bounds(name)
+        anything = (st.integers(int(low), int(high)) if isinstance(NUMBERS[name][0], int)
+                    else st.floats(low, high, allow_nan=False, allow_infinity=False))
+        return self.draw(st.one_of(st.sampled_from(NUMBERS[name]), anything))
+
+    def text(self):
+        return self.draw(st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
+
+
+def make_profile(d: SeededDraw) -> dict:
+    """One profile: every field of the model, any valid value, null where the field allows it."""
+    profile = {}
+    for name in Profile.model_fields:
+        ftype = PROFILE_TYPES[name]
+        if ftype.kind == "text":
+            value = d.text()
+        elif ftype.kind == "list":
+            value = d.some(ftype.values)
+        elif ftype.kind == "bool":
+            value = d.one([True, False])
+        elif ftype.kind == "enum":
+            value = d.one(ftype.values)
+        else:
+            value = d.number(name)
+        if name in OPTIONAL and d.one([True, False, False]):
+            value = None
+        profile[name] = value
+    return profile
+
+
+def make_fact(d: SeededDraw) -> dict:
+    """A fact as the engines see it, with inferred facts and decisions set at random (even
+    combinations the rule base never produces): a direct test of `fire`."""
+    fact = base_fact(RB, parse_profile(make_profile(d)))
+    for spec in RB.facts.values():
+        choices = {"bool": [True, False], "enum": list(spec.values),
+                   "number": _thresholds(spec.name)}[spec.kind]
+        fact[spec.name] = d.one([*choices, None])
+    for name in fact:
+        if name.startswith("decision_"):
+            fact[name] = d.one(DECISIONS)
+    return fact
+
+
+# -- comparing -----------------------------------------------------------------------------------
+
+def run_outcome(profile: Profile, engine: str):
+    """All that an engine decides for a profile; `assess()` turns it into the assessment
+    without touching the engine, so equal runs mean equal assessments (cheaper to compare)."""
+    try:
+        run = run_rules(RB, profile, engine)
+    except EngineError as exc:
+        return f"EngineError: {exc}"
+    return ([i.key for i in run.fired], run.fact, {k: i.key for k, i in run.inferred_by.items()},
+            run.decisions)
+
+
+def outcome(profile, engine: str) -> str:
+    """The assessment JSON, or the error; both engines must give the same."""
+    try:
+        return evaluate(profile, rules=RB, engine=engine).model_dump_json(indent=1)
+    except EngineError as exc:
+        return f"EngineError: {exc}"
+
+
+def assert_same_assessment(profile) -> None:
+    want, got = outcome(profile, "durable"), outcome(profile, "python")
+    if want != got:
+        shown = profile.model_dump() if isinstance(profile, Profile) else profile
+        diff = "\n".join(list(difflib.unified_diff(want.splitlines(), got.splitlines(), "durable",
+                                                   "python", lineterm=""))[:40])
+        pytest.fail(f"the engines disagree on this profile:\n{json.dumps(shown, indent=1)}\n{diff}")
+
+
+@st.composite
+def profiles(draw):
+    return make_profile(HypothesisDraw(draw))
+
+
+@st.composite
+def facts(draw):
+    return make_fact(HypothesisDraw(draw))
+
+
+PROPERTY = settings(max_examples=EXAMPLES, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+def test_generators_cover_every_field_value_null_and_full_list():
+    rng = random.Random(1)
+    seen = [make_profile(SeededDraw(rng)) for _ in range(600)]
+    for name, ftype in PROFILE_TYPES.items():
+        if name not in Profile.model_fields:
+            continue
+        values = [p[name] for p in seen]
+        if name in OPTIONAL:
+            assert None in values, name
+        if ftype.kind == "list":
+            assert [] in values and list(ftype.values) in values, name
+        if ftype.kind == "enum":
+            assert set(ftype.values) <= set(values), name
+    assert {0.0, 85.0, 84.5, 85.5} <= {p["annual_energy_tj"] for p in seen}
+    for profile in seen[:50]:
+        parse_profile(profile)   # every generated profile is valid
+
+
+# -- the proof -----------------------------------------------------------------------------------
+
+@needs_durable
+@PROPERTY
+@given(profiles())
+def test_hypothesis_profiles_give_identical_assessments(profile):
+    assert_same_assessment(profile)
+
+
+@needs_durable
+def test_seeded_sweep_gives_identical_runs_and_assessments():
+    """SWEEP profiles: identical rule runs for all, byte-identical assessments for every 20th."""
+    rng = random.Random(20261121)
+    for n in range(SWEEP):
+        profile = parse_profile(make_profile(SeededDraw(rng)))
+        if n % 20 == 0:
+            assert_same_assessment(profile)
+        elif run_outcome(profile, "durable") != run_outcome(profile, "python"):
+            assert_same_assessment(profile)    # fails, showing the profile and the difference
+            pytest.fail(f"the engines ran differently on {profile.model_dump()}")
+
+
+@needs_durable
+@pytest.mark.parametrize("energy", [1e-05, 9e-05, 5e-324, 2.5e-05, 0.0001, 1e9])
+def test_numbers_printed_with_an_exponent_give_identical_assessments(energy):
+    """durable_rules cannot parse `1e-05` (error 204); the adapter must still agree."""
+    assert_same_assessment({"name": "Tiny", "sector": "manufacturing", "employees": 300,
+                            "annual_energy_tj": energy})
+
+
+@needs_durable
+@pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
+def test_sample_profiles_give_identical_assessments(path):
+    assert_same_assessment(load_profile(path))
+
+
+@needs_durable
+def test_every_rule_example_gives_identical_assessments():
+    fragments = [f for rule in RB.rules for kind in ("fires", "not_fires")
+                 for f in rule.examples.get(kind, [])]
+    assert len(fragments) >= 2 * len(RB.rules)
+    for fragment in fragments:
+        assert_same_assessment(example(fragment))
+
+
+@needs_durable
+@PROPERTY
+@given(facts())
+def test_both_engines_fire_the_same_keys_per_stratum(fact):
+    py, du = PythonEngine(RB), durable.engine_for(RB)
+    for stratum in range(len(RB.strata)):
+        assert py.fire(stratum, fact) == du.fire(stratum, fact), (stratum, fact)
+
+
+@PROPERTY
+@given(facts())
+def test_python_engine_fires_exactly_the_rules_whose_condition_holds(fact):
+    engine = engines.engine_for(RB, "python")
+    for stratum, layer in enumerate(RB.strata):
+        expected = [i.key for i in sorted(layer, key=lambda i: i.index) if holds(i.condition, fact)]
+        assert engine.fire(stratum, fact) == expected, (stratum, fact)
+
+
+def test_unhashable_rule_values_compare_one_by_one(rb):
+    """A custom rule base may hold values a set cannot: the engine falls back to a tuple."""
+    from advisor.conditions import Any_
+    from advisor.pyengine import _Compiler
+    layer = [rb.instances[0].__class__(
+        "k", rb.instances[0].rule, 0, 0, Any_((conditions.Test("goals", "contains_any", (["x"], "insurance")),)),
+        rb.instances[0].conclusion, "", ("goals",))]
+    run = _Compiler().function(layer, "test")
+    assert run({"goals": ["insurance"]}) == ["k"]
+    assert run({"goals": [["x"]]}) == ["k"]
+    assert run({"goals": ["other"]}) == [] and run({"goals": None}) == []
+
+
+# -- selection -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def no_durable(monkeypatch):
+    """Pretend durable_rules does not import (as on Python 3.13)."""
+    monkeypatch.setattr(durable, "unavailable_reason",
+                        lambda: "durable-rules does not import on Python 3.13.0 (undefined symbol)")
+
+
+def test_default_is_durable_where_it_imports_else_python(no_durable):
+    assert engines.default_name() == "python"
+    assert isinstance(engines.engine_for(RB), PythonEngine)
+    assert "Python evaluator" in engines.fallback_notice()
+
+
+def test_default_engine_where_durable_imports():
+    if durable.available():
+        assert engines.default_name() == "durable" and engines.fallback_notice() is None
+    else:
+        assert engines.default_name() == "python" and engines.fallback_notice()
+
+
+def test_asking_for_missing_durable_says_why_and_what_to_do(no_durable):
+    with pytest.raises(EngineError, match=r"cannot run: durable-rules does not import.*"
+                                          r"engine='python'.*Python 3.10 to 3.12"):
+        evaluate({"name": "A", "sector": "retail", "employees": 5}, engine="durable")
+
+
+def test_unknown_engine_is_an_error_with_a_suggestion():
+    with pytest.raises(EngineError, match=r"unknown engine 'pyton'.*did you mean 'python'"):
+        evaluate({"name": "A", "sector": "retail", "employees": 5}, engine="pyton")
+
+
+def test_cli_notes_the_fallback_once_and_prints_the_same_assessment(no_durable):
+    runner = CliRunner()
+    args = ["evaluate", str(ROOT / "profiles" / "saas-startup.yaml"), "--format", "json"]
+    fallback = runner.invoke(cli, args)
+    chosen = runner.invoke(cli, ["--engine", "python", *args])
+    assert fallback.exit_code == 0 and chosen.exit_code == 0
+    assert fallback.stdout == chosen.stdout
+    assert fallback.stderr.count("note: durable-rules does not import") == 1
+    assert chosen.stderr == ""
+
+
+def test_cli_engine_durable_where_missing_exits_1_with_the_reason(no_durable):
+    result = CliRunner().invoke(cli, ["--engine", "durable", "evaluate",
+                                      str(ROOT / "profiles" / "saas-startup.yaml")])
+    assert result.exit_code == 1
+    assert "error: the durable engine cannot run" in result.stderr and result.stdout == ""
+
+
+def test_runs_without_durable_installed_and_never_imports_it():
+    """A process where `import durable` fails: the default falls back, python runs, durable is untouched."""
+    code = ("import sys\n"
+            "class NoDurable:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'durable':\n"
+            "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+            "sys.meta_path.insert(0, NoDurable())\n"
+            "from advisor.cli import main; sys.argv = ['iso-advisor', 'evaluate', "
+            f"{str(ROOT / 'profiles' / 'saas-startup.yaml')!r}, '--format', 'json']\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("durable-rules is not installed") == 1
+    expected = CliRunner().invoke(cli, ["--engine", "python", "evaluate",
+                                        str(ROOT / "profiles" / "saas-startup.yaml"), "--format", "json"])
+    assert done.stdout == expected.stdout
