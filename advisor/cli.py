@@ -13,11 +13,13 @@ from pathlib import Path
 import click
 
 from . import catalog, engines
-from .assess import evaluate, rulebase
+from .assess import evaluate
 from .errors import AdvisorError
 from .formats import ASSESSMENT_FORMATS, render
 from .loaders import load_profile
-from .models import Assessment, Profile
+from .explain import ExplainedAssessment, explain
+from .explain_formats import EXPLANATION_FORMATS
+from .models import Profile
 from .output import write_text
 
 
@@ -97,11 +99,24 @@ def output_option(f):
 @click.option("--format", "fmt", type=click.Choice(sorted(ASSESSMENT_FORMATS)), default="text",
               show_default=True, help="Output format.")
 @output_option
+@click.option("--explain", "explain_standard", metavar="STANDARD", default=None,
+              help="Explain one standard: how it was decided, why not higher, what would change "
+                   "it (each checked by re-evaluating), and the unknown answers it depends on.")
 @pass_settings
-def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None) -> None:
+def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
+                     explain_standard: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
-    assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
-    write_text(output, render(assessment, fmt))
+    if explain_standard is None and fmt != "json":
+        assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
+        write_text(output, render(assessment, fmt))
+        return
+    if explain_standard is not None and fmt not in EXPLANATION_FORMATS:
+        raise click.BadParameter(f"with --explain use one of: {', '.join(EXPLANATION_FORMATS)}",
+                                 param_hint="--format")
+    explained = explain(load_profile(profile), explain_standard, rules=settings.rules,
+                        engine=settings.engine)       # JSON carries every standard's explanation
+    write_text(output, EXPLANATION_FORMATS[fmt](explained) if explain_standard
+               else render(explained, fmt))
 
 
 @cli.command("standards")
@@ -125,7 +140,7 @@ def standards_command(fmt: str) -> None:
                + ", ".join(catalog.GUIDANCE))
 
 
-SCHEMAS = {"profile": Profile, "assessment": Assessment}
+SCHEMAS = {"profile": Profile, "assessment": ExplainedAssessment}   # JSON output adds explanations
 
 
 @cli.command("schema")
@@ -140,50 +155,9 @@ def rules_group() -> None:
     """Inspect, validate and test the rule base."""
 
 
-@rules_group.command("list")
-@click.option("--standard", default=None, help="Only rules about this standard.")
-@pass_settings
-def rules_list(settings: Settings, standard: str | None) -> None:
-    """Every rule: id, standard, driver, title and source."""
-    rb = rulebase(settings.rules)
-    wanted = catalog.resolve(standard) if standard else None
-    for rule in rb.rules:
-        conclusions = [i.conclusion for i in rb.instances_of(rule.id)]
-        standards = sorted({c.standard for c in conclusions if c.standard},
-                           key=catalog.NAMES.index)
-        if wanted and wanted not in standards:
-            continue
-        c = conclusions[0]
-        driver = c.driver or c.kind
-        shown = "each standard" if rule.for_each else (", ".join(standards) or "-")
-        click.echo(f"{rule.id:<34} {shown:<16} {driver:<12} {rule.title}")
-
-
-@rules_group.command("show")
-@click.argument("rule_id")
-@pass_settings
-def rules_show(settings: Settings, rule_id: str) -> None:
-    """Explain one rule: condition in words, conclusion, rationale, source and examples."""
-    rb = rulebase(settings.rules)
-    try:
-        rule = rb.rule(rule_id)
-    except KeyError:
-        from .errors import Problem, closest
-        raise AdvisorError([Problem(f"no rule '{rule_id}'",
-                                    suggestions=closest(rule_id, [r.id for r in rb.rules]))]) from None
-    then = ", ".join(f"{k}: {v}" for k, v in rule.then.items())
-    lines = [f"{rule.id}: {rule.title}", f"file: {rule.file}",
-             f"when: {rule.describe_when()}" + (" (for each catalog standard)" if rule.for_each else ""),
-             f"then: {then}", f"says: {rule.text}", f"rationale: {rule.rationale}",
-             f"source: {rule.source}", "examples where it fires:"]
-    lines += [f"  {json.dumps(e)}" for e in rule.examples.get("fires", [])]
-    lines.append("examples where it does not fire:")
-    lines += [f"  {json.dumps(e)}" for e in rule.examples.get("not_fires", [])]
-    click.echo("\n".join(lines))
-
-
 from . import cli_batch  # noqa: E402,F401  (registers `batch`)
 from . import cli_ask  # noqa: E402,F401  (registers `ask`)
+from . import cli_rules  # noqa: E402,F401  (registers rules list/show/check/test/version)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance
 
 #: How many alternative values one test contributes, and how many pairs one decision may try.
 MAX_ALTERNATIVES = 4
-MAX_PAIRS = 40
+MAX_PAIRS = 24
 MAX_DEPTH = 3
 #: Fields people can act on come first in what-ifs; what an organization is comes last.
 FIELD_ORDER = ("customer_requirements", "tender_requirements", "bids_for_tenders", "customer_types",
@@ -121,6 +121,7 @@ class Explanation(_Out):
 class ExplainedAssessment(Assessment):
     """An assessment with an explanation for each standard asked about."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Assessment")
     explanations: list[Explanation] = Field(default_factory=list)
 
     def explanation(self, standard: str) -> Explanation:

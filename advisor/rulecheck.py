@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from . import catalog
 from .assess import default_engine, run_rules
 from .conditions import All, Any_, Condition, Test
 from .conditions import evaluate as holds
-from .errors import AdvisorError, Problem, RuleBaseError
+from .errors import AdvisorError, EngineError, Problem, RuleBaseError
 from .models import Profile, parse_profile
 from .rulebase import (DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, _load_cached, load,
                        shipped_rules_dir)
@@ -53,6 +54,7 @@ CODES = {
     "unreachable-standard": "a catalog standard that no rule can recommend",
     "example": "a rule's example does not behave as it says",
     "sample": "a sample profile's decisions differ from its expected decisions",
+    "coverage": "a rule that no example or sample fires",
 }
 _NUMBER_RANGES = {"employees": (1, 10_000_000, True), "sites": (1, 100_000, True),
                   "annual_energy_tj": (0, 1e9, False), "deadline_months": (1, 600, True)}
@@ -347,7 +349,11 @@ def _dnf(condition: Condition) -> Optional[list[tuple[Test, ...]]]:
 # -- examples and samples -----------------------------------------------------------------------
 def example_findings(rb: RuleBase, *, engine: Optional[str] = None) -> tuple[list[Finding], set[str], int]:
     """Findings for misbehaving examples, the rule ids any example fired, and examples run."""
-    runner = default_engine(rb, engine)
+    try:
+        runner = default_engine(rb, engine)
+    except EngineError as exc:
+        return [Finding("invalid", f"the rules engine refuses it, so no example ran: {p.message}",
+                        str(rb.path)) for p in exc.problems], set(), 0
     findings, fired_any, count = [], set(), 0
     for rule in rb.rules:
         where = str(rb.path / rule.file)
@@ -458,3 +464,86 @@ def run_tests(rb: RuleBase, samples: Optional[Path] = None, *, engine: Optional[
     return report
 
 
+
+
+# -- inspection: `rules list` and `rules show` ---------------------------------------------------
+def driver_of(rb: RuleBase, rule_id: str) -> str:
+    """The kind of driver a rule is: its recommend driver, or infer / limit / note / warn."""
+    c = rb.instances_of(rule_id)[0].conclusion
+    return c.driver or c.kind
+
+
+def rule_rows(rb: RuleBase, standard: Optional[str] = None) -> list[dict[str, Any]]:
+    """One row per rule (id, title, standards, driver, decision, source, file), optionally only
+    the rules that conclude something about `standard` or read its decision."""
+    wanted = _standard(standard) if standard else None
+    rows = []
+    for rule in rb.rules:
+        instances = rb.instances_of(rule.id)
+        standards = sorted({i.conclusion.standard for i in instances if i.conclusion.standard},
+                           key=catalog.NAMES.index)
+        reads = {s.name for s in catalog.STANDARDS for i in instances if f"decision_{s.key}" in i.uses}
+        if wanted and wanted not in standards and wanted not in reads:
+            continue
+        rows.append({"id": rule.id, "title": rule.title,
+                     "standard": "each standard" if rule.for_each else ", ".join(standards),
+                     "driver": driver_of(rb, rule.id),
+                     "decision": instances[0].conclusion.decision, "source": rule.source,
+                     "file": rule.file})
+    return rows
+
+
+def _standard(reference: str) -> str:
+    try:
+        return catalog.resolve(reference)
+    except ValueError as exc:
+        raise AdvisorError([Problem(str(exc), field="--standard")]) from None
+
+
+def conclusion_words(rb: RuleBase, rule_id: str) -> str:
+    rule = rb.rule(rule_id)
+    c = rb.instances_of(rule_id)[0].conclusion
+    std = "{standard}" if rule.for_each else c.standard
+    if c.kind == "recommend":
+        return f"{c.decision} {std} (driver: {c.driver})"
+    if c.kind == "limit":
+        return f"at most implement {std}" + (f", because {c.by} covers it" if c.by else "")
+    if c.kind == "infer":
+        return "infer " + ", ".join(f"{n} = {json.dumps(v)}" for n, v in c.facts)
+    if c.kind == "note":
+        return f"a note on {std}" if std else "a general note"
+    return "a warning" if c.kind == "warn" else f"{c.kind}: " + ", ".join(f"{k} = {v}" for k, v in c.values)
+
+
+def describe_rule(rb: RuleBase, rule_id: str) -> dict[str, Any]:
+    """Everything `rules show` prints about one rule, with the rules it reads from and feeds."""
+    try:
+        rule = rb.rule(rule_id)
+    except KeyError:
+        from .errors import closest
+        raise AdvisorError([Problem(f"no rule '{rule_id}'", field="ID", suggestions=closest(
+            rule_id, [r.id for r in rb.rules]))]) from None
+    mine = rb.instances_of(rule_id)
+    produced = {n for i in mine for n, _ in i.conclusion.facts} | {
+        f"decision_{catalog.BY_NAME[i.conclusion.standard].key}" for i in mine
+        if i.conclusion.kind in ("recommend", "limit")}
+    read = {f for i in mine for f in i.uses}
+    reads_from = sorted({i.rule.id for i in rb.instances if i.rule.id != rule_id and (
+        {n for n, _ in i.conclusion.facts} & read or (
+            i.conclusion.kind in ("recommend", "limit") and
+            f"decision_{catalog.BY_NAME[i.conclusion.standard].key}" in read))})
+    feeds = sorted({i.rule.id for i in rb.instances if i.rule.id != rule_id and set(i.uses) & produced})
+    return {"id": rule.id, "title": rule.title, "file": rule.file,
+            "when": rule.describe_when() + (" (for each catalog standard)" if rule.for_each else ""),
+            "then": conclusion_words(rb, rule_id), "driver": driver_of(rb, rule_id),
+            "says": rule.text, "rationale": rule.rationale, "source": rule.source,
+            "reads_from": reads_from, "feeds": feeds,
+            "examples": {"fires": rule.examples.get("fires", []),
+                         "not_fires": rule.examples.get("not_fires", [])}}
+
+
+def changelog_entry(rb: RuleBase) -> Optional[str]:
+    """The `## VERSION` section of the rule base's CHANGELOG.md, or None if it has none."""
+    match = re.search(rf"^## {re.escape(rb.version)}\s*$(.*?)(?=^## |\Z)", rb.changelog,
+                      re.M | re.S)
+    return f"## {rb.version}\n{match.group(1).strip()}" if match else None
