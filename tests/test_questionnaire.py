@@ -1,0 +1,351 @@
+"""The questionnaire library: questions from the model, answers parsed, relevance from the rules.
+
+`answering` and `script_for` here are also used by test_cli_ask.py to build scripted input.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import catalog, evaluate
+from advisor.assess import run_rules
+from advisor.errors import ProfileError
+from advisor.loaders import load_profile
+from advisor.models import FIELDS, Profile, label
+from advisor.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance, explain,
+                                   interview, load_start, parse_answer, profile_yaml)
+from advisor.rulebase import load
+
+from conftest import ROOT
+
+#: A typical mid-sized company, as a user would answer (None = "don't know").
+ACME = {"name": "Acme Metal Works", "sector": "manufacturing", "employees": 80, "sites": 1,
+        "countries": ["DE", "FR"], "customer_types": ["businesses"],
+        "customer_sectors": ["automotive"], "bids_for_tenders": False, "tender_requirements": [],
+        "customer_requirements": [], "regulations": [], "data_sensitivity": "moderate",
+        "environmental_impact": "moderate", "ohs_risk": "high", "annual_energy_tj": None,
+        "ai_role": "none", "certified": ["ISO 9001"], "implemented": [],
+        "goals": ["customer_trust"], "budget": "moderate", "deadline_months": 12}
+TEXT_TO_FIELD = {q.text: name for name, q in QUESTIONS.items()}
+
+
+def typed(name: str, value) -> str:
+    """How a user would type `value` for question `name`."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "none"
+    return str(value)
+
+
+class Answering:
+    """A console that answers each question from a profile mapping, with optional extra lines
+    typed first for some fields (`?`, invalid answers), and a review script at the end."""
+
+    def __init__(self, answers: dict, before: dict | None = None, review: list[str] | None = None,
+                 changes: dict | None = None):
+        self.answers, self.before = answers, {k: list(v) for k, v in (before or {}).items()}
+        self.review, self.changes = list(review or []), dict(changes or {})
+        self.field: str | None = None
+        self.said: list[str] = []
+        self.typed: list[str] = []
+        self.asked: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        head = text.split(": ", 1)[-1] if text.startswith(("Question", "Basic question")) else text
+        if head in TEXT_TO_FIELD:
+            self.field = TEXT_TO_FIELD[head]
+            self.asked.append(self.field)
+
+    def ask(self, prompt: str) -> str:
+        if prompt.startswith("Type a number"):
+            line = self.review.pop(0) if self.review else ""
+            self.field = None
+        elif self.before.get(self.field):
+            line = self.before[self.field].pop(0)
+        elif self.field in self.changes and self.asked.count(self.field) > 1:
+            line = self.changes[self.field]
+        else:
+            line = typed(self.field, self.answers.get(self.field))
+        self.typed.append(line)
+        return line
+
+    def text(self) -> str:
+        return "\n".join(self.said)
+
+
+def answering(answers: dict, **kw) -> tuple[Interview, Answering]:
+    console = Answering(answers, **kw)
+    return interview(Relevance(load()), console), console
+
+
+def script_for(answers: dict, **kw) -> list[str]:
+    """The lines a user would type, in order, to give `answers` (for piped or CliRunner input)."""
+    return answering(answers, **kw)[1].typed
+
+
+@pytest.fixture(scope="module")
+def relevance():
+    return Relevance(load())
+
+
+def simulate(relevance: Relevance, profile: Profile) -> Interview:
+    """Answer every question the interview asks from `profile`, without the review."""
+    state = Interview(relevance)
+    while (name := state.next_question()) is not None:
+        value = getattr(profile, name)
+        state.record(name, DONT_KNOW_ANSWER if value is None else value)
+    return state
+
+
+def advice(assessment) -> tuple:
+    return ([(r.standard, r.decision, r.priority) for r in assessment.recommendations],
+            assessment.warnings)
+
+
+# -- questions come from the model -------------------------------------------------------------
+
+def test_every_profile_field_is_a_question_worded_by_the_model():
+    assert list(QUESTIONS) == list(FIELDS)
+    for name, q in QUESTIONS.items():
+        info = Profile.model_fields[name]
+        assert q.text == info.json_schema_extra["question"]
+        assert q.help == info.description and q.help
+        assert q.required == info.is_required()
+    assert QUESTIONS["ohs_risk"].choices == ("low", "moderate", "high")
+    assert QUESTIONS["sector"].options()[20] == f"21 {label('software_saas')}"
+    assert QUESTIONS["tender_requirements"].asked_if == (("bids_for_tenders", True),)
+
+
+# -- reading answers ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name,text,expected", [
+    ("sector", "21", "software_saas"),
+    ("sector", "software/SaaS", "software_saas"),
+    ("sector", "Food and beverage", "food_beverage"),
+    ("customer_types", "1, 3", ["consumers", "public_sector"]),
+    ("customer_types", "businesses; Public sector", ["businesses", "public_sector"]),
+    ("customer_types", "none", []),
+    ("countries", "de, France, UK", ["DE", "FR", "GB"]),
+    ("countries", "Korea, Republic of, Germany", ["KR", "DE"]),
+    ("certified", "iso9001, 27001:2022", ["ISO 9001", "ISO/IEC 27001"]),
+    ("bids_for_tenders", "Y", True),
+    ("bids_for_tenders", "no", False),
+    ("employees", "1,200", 1200),
+    ("annual_energy_tj", "2.5", 2.5),
+    ("annual_energy_tj", "1000 MWh", 3.6),
+    ("annual_energy_tj", "3 GWh", 10.8),
+    ("deadline_months", "9", 9),
+])
+def test_answers_are_read_like_people_type_them(name, text, expected):
+    assert parse_answer(QUESTIONS[name], text) == expected
+
+
+@pytest.mark.parametrize("text", ["-", "dk", "Don't know", ""])
+def test_dont_know_is_always_an_answer_for_optional_questions(text):
+    assert parse_answer(QUESTIONS["ohs_risk"], text) is DONT_KNOW_ANSWER
+    assert parse_answer(QUESTIONS["goals"], text) is DONT_KNOW_ANSWER
+
+
+def test_empty_answer_takes_the_default_shown():
+    assert parse_answer(QUESTIONS["sites"], "", default=1) == 1
+    assert parse_answer(QUESTIONS["goals"], "", default=["insurance"]) == ["insurance"]
+
+
+@pytest.mark.parametrize("name,text,says", [
+    ("employees", "-", "needed for any advice"),
+    ("employees", "eighty", "not a number"),
+    ("employees", "12.5", "not a whole number"),
+    ("employees", "0", "greater than or equal to 1"),
+    ("sector", "26", "choose 1 to 25"),
+    ("sector", "bakery", "not valid"),
+    ("countries", "Atlantis", "not an ISO 3166-1 alpha-2 country code"),
+    ("certified", "ISO 99999", "not a standard in the catalog"),
+    ("bids_for_tenders", "maybe", "not yes or no"),
+    ("annual_energy_tj", "5 barrels", "unknown unit"),
+])
+def test_invalid_answers_say_what_is_wrong(name, text, says):
+    with pytest.raises(ProfileError) as err:
+        parse_answer(QUESTIONS[name], text)
+    assert says in str(err.value)
+
+
+# -- relevance comes from the rule base ----------------------------------------------------------
+
+def rule_base_without(tmp_path: Path, field: str) -> Path:
+    """A copy of the shipped rule base without the rules that test `field`."""
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    for path in folder.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        if isinstance(data, dict) and isinstance(data.get("rules"), list):
+            data["rules"] = [r for r in data["rules"] if field not in yaml.safe_dump(r["when"])]
+            path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return folder
+
+
+def test_a_question_is_asked_only_while_some_rule_can_use_its_answer(relevance, tmp_path):
+    context = {"name": "X", "sector": "software_saas", "employees": 40}
+    assert relevance.relevant(context, "ai_role")
+    trimmed = Relevance(load(rule_base_without(tmp_path, "ai_role")))
+    assert not trimmed.relevant(context, "ai_role")
+    state = Interview(trimmed)
+    state.answers.update(context)
+    assert "ai_role" not in state.relevant_open()
+
+
+def test_answers_so_far_decide_relevance(relevance):
+    base = {"name": "X", "sector": "manufacturing", "employees": 80, "countries": ["DE"]}
+    # with an ISO 45001 certificate in hand, nothing about OH&S risk can change the advice
+    held = dict(base, certified=["ISO 45001"], customer_types=["businesses"])
+    assert relevance.relevant(base, "ohs_risk")
+    assert not relevance.relevant(held, "ohs_risk", [])
+
+
+def test_tender_requirements_presuppose_bidding(relevance):
+    state = Interview(relevance)
+    state.answers.update(name="X", sector="construction", employees=30, bids_for_tenders=False)
+    assert "tender_requirements" not in state.relevant_open()
+    assert state.denied("tender_requirements") == "bids_for_tenders is no"
+    state.answers["bids_for_tenders"] = True
+    assert "tender_requirements" in state.relevant_open()
+
+
+def test_progress_is_recomputed_from_what_is_relevant(relevance):
+    state = Interview(relevance)
+    assert state.progress() == "Basic question 1 of 3"
+    state.answers.update(name="X", sector="construction", employees=30)
+    state.asked += ["name", "sector", "employees"]
+    before = state.progress()
+    assert before.startswith("Question 4 of about ")
+    state.record("bids_for_tenders", False)
+    after = state.progress()
+    assert after.startswith("Question 5 of about ")
+    assert int(after.rsplit(" ", 1)[1]) == 4 + len(state.relevant_open())
+
+
+@pytest.mark.parametrize("stem", ["automotive-supplier", "saas-startup", "micro-consultancy",
+                                  "construction-public-tenders"])
+def test_skipped_questions_never_change_the_advice(relevance, stem):
+    """Answering only what is asked gives the advice the full profile gets."""
+    profile = load_profile(ROOT / "profiles" / f"{stem}.yaml")
+    state = simulate(relevance, profile)
+    skipped = [n for n in FIELDS if n not in state.answers]
+    assert skipped, "a rich profile still leaves questions that cannot matter"
+    assert advice(evaluate(state.profile())) == advice(evaluate(profile))
+
+
+def test_every_question_asked_could_change_the_advice_by_evaluate(relevance):
+    """Checked independently of the relevance code: the real engine, full assessments."""
+    profile = load_profile(ROOT / "profiles" / "saas-startup.yaml")
+    state = Interview(relevance)
+    while (name := state.next_question()) is not None:
+        if not QUESTIONS[name].required:
+            context = {k: v for k, v in state.answers.items() if v is not None}
+            now = advice(evaluate(context))
+            assert any(advice(evaluate({**context, name: v})) != now
+                       for v in relevance.candidates(name)), name
+        value = getattr(profile, name)
+        state.record(name, DONT_KNOW_ANSWER if value is None else value)
+
+
+# -- explaining ------------------------------------------------------------------------------------
+
+def test_every_question_explains_itself(relevance):
+    rb = relevance.rb
+    ids = {r.id for r in rb.rules}
+    context = {"name": "X", "sector": "manufacturing", "employees": 80}
+    for name in FIELDS:
+        text = explain(relevance, context, name, FIELDS)
+        assert text.startswith(f"Why we ask: {QUESTIONS[name].help}")
+        if relevance.readers[name]:
+            named = text.split("Rules that read it: ", 1)[1].split(" (about")[0]
+            assert set(named.replace(" and ", ", ").split(", ")) & ids, name
+
+
+def test_why_names_the_standards_and_rules_an_answer_changes(relevance):
+    context = {"name": "X", "sector": "manufacturing", "employees": 80, "countries": ["US"]}
+    text = explain(relevance, context, "ohs_risk")
+    assert "ISO 45001 not needed -> implement" in text and "[ohs-hazards]" in text
+    assert "other answers: no change" in text
+    countries = explain(relevance, context, "customer_requirements")
+    assert "IATF 16949 not needed -> certify" in countries and "customer-gate" in countries
+
+
+# -- the interview -----------------------------------------------------------------------------------
+
+def test_interview_asks_re_asks_explains_and_reviews():
+    state, console = answering(ACME, before={"employees": ["eighty"], "ohs_risk": ["?", "7"]},
+                               review=["19", ""],
+                               changes={"goals": "customer_trust, supplier_approval"})
+    text = console.text()
+    assert "Not valid: 'eighty' is not a number" in text
+    assert "Not valid: there is no option 7; choose 1 to 3. (valid: 1 low, 2 moderate, 3 high)" in text
+    assert "Why we ask: Workplace health and safety hazards." in text
+    assert "Your answers:" in text and text.count("Your answers:") == 2
+    assert state.answers["goals"] == ["customer_trust", "supplier_approval"]
+    assert state.answers["employees"] == 80 and state.answers["ohs_risk"] == "high"
+    assert "tender_requirements" not in console.asked       # does not bid
+    assert len(console.asked) == len(state.asked) + 1        # goals asked again at review
+    assert 10 <= len(state.asked) <= 18
+
+
+def test_dont_know_becomes_null_and_is_reported_as_unknown():
+    state, console = answering(dict(ACME, ohs_risk=None))
+    assert state.answers["ohs_risk"] is None and "ohs_risk" in state.dont_know
+    assessment = evaluate(state.profile())
+    assert "ohs_risk" in {u.field for u in assessment.unknowns}
+    review = console.text().split("Your answers:")[1]
+    assert "ohs_risk" in review and "don't know" in review
+
+
+def test_end_of_input_and_interrupt_propagate():
+    class Stops(Answering):
+        error: BaseException
+        def ask(self, prompt):
+            if len(self.typed) == 4:
+                raise self.error
+            return super().ask(prompt)
+    for error in (EOFError(), KeyboardInterrupt()):
+        console = Stops(ACME)
+        console.error = error
+        with pytest.raises(type(error)):
+            interview(Relevance(load()), console)
+
+
+def test_saved_profile_reads_back_to_the_same_profile(tmp_path):
+    state, _ = answering(dict(ACME, annual_energy_tj=None, name='Acme: "Metal" #1'))
+    text = profile_yaml(state)
+    path = tmp_path / "acme.yaml"
+    path.write_text(text)
+    assert load_profile(path) == state.profile()
+    assert "annual_energy_tj: null  # don't know" in text
+    assert "tender_requirements: []  # not asked: bids_for_tenders is no" in text
+
+
+def test_start_from_a_file_asks_only_what_is_missing(tmp_path, relevance):
+    path = tmp_path / "p.yaml"
+    data = {k: v for k, v in ACME.items() if k not in ("ohs_risk", "goals")}
+    data["ai_role"] = None
+    path.write_text(yaml.safe_dump(data))
+    state = load_start(relevance, str(path))
+    assert set(state.answers) == set(data) - {"ai_role", "annual_energy_tj"}
+    asked = []
+    while (name := state.next_question()) is not None:
+        asked.append(name)
+        state.record(name, DONT_KNOW_ANSWER)
+    assert set(asked) <= {"ohs_risk", "goals", "ai_role", "annual_energy_tj"} and "ohs_risk" in asked
+
+
+def test_reference_engine_agrees_with_the_configured_engine(relevance):
+    for path in sorted((ROOT / "profiles").glob("*.yaml")):
+        profile = load_profile(path)
+        ours = run_rules(relevance.rb, profile, relevance.engine)
+        assert ours.decisions == run_rules(relevance.rb, profile).decisions, path.stem
+    assert all(s in catalog.NAMES for s in ours.decisions)

@@ -1,0 +1,190 @@
+"""The board report: Markdown and one self-contained HTML page, checked in a real browser too."""
+from __future__ import annotations
+
+import re
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advisor import evaluate, load_profile
+from advisor.cli import cli
+from advisor.formats import ASSESSMENT_FORMATS
+from advisor.report import as_html, as_report, board
+
+from conftest import PROFILES, ROOT
+
+AUTOMOTIVE = ROOT / "profiles" / "automotive-supplier.yaml"
+
+
+@pytest.fixture(scope="module")
+def automotive(rb):
+    return evaluate(load_profile(AUTOMOTIVE), rules=rb)
+
+
+def plan(assessment):
+    return [r for r in assessment.recommendations if r.priority is not None]
+
+
+def test_report_formats_are_registered_for_evaluate():
+    assert ASSESSMENT_FORMATS["report"] is as_report and ASSESSMENT_FORMATS["html"] is as_html
+    for fmt in ("report", "html"):
+        result = CliRunner().invoke(cli, ["evaluate", str(AUTOMOTIVE), "--format", fmt])
+        assert result.exit_code == 0 and "Moravia Pressings" in result.stdout
+
+
+def test_markdown_report_reads_like_a_board_paper(automotive):
+    text = as_report(automotive)
+    sections = re.findall(r"^## (.+)$", text, flags=re.M)
+    assert sections == ["Summary", "The plan", "What to leave for now",
+                        "Open questions that could change the plan", "How certification works",
+                        "How to choose a certification body"]
+    summary = text.split("## Summary\n\n")[1].split("\n")[0]
+    assert summary.startswith("For Moravia Pressings a.s. we recommend certifying IATF 16949")
+    assert "Start with IATF 16949" in summary and "months" in summary
+    ordered = re.findall(r"^### (\d+)\. ([^:]+):", text, flags=re.M)
+    assert ordered == [(str(r.priority), r.standard) for r in plan(automotive)]
+    assert "Prerequisites: ISO 9001 as its base (in place)" in text
+    assert "11 auditor-days" in text                      # IATF 16949 effort from the assessment
+    for words in ("stage 1", "Stage 2", "surveillance", "three years", "certifies no one",
+                  "IAF MLA", "several bodies", "consulting", "IATF-recognised"):
+        assert words in text, words
+    assert "What is your average yearly energy use" in text    # the unknown, as its question
+
+
+def test_what_to_leave_explains_each_standard_left_out(automotive):
+    b = board(automotive)
+    left = " ".join(what for what, _ in b.leave)
+    for rec in automotive.recommendations:
+        if rec.priority is None:
+            assert rec.standard in left
+    assert any("ISO 50001" == what and "annual_energy_tj" in why for what, why in b.leave)
+
+
+def test_roadmap_starts_each_standard_when_the_previous_is_ready(automotive):
+    steps = {s.rec.standard: s for s in board(automotive).steps}
+    assert steps["IATF 16949"].start == 0 and steps["IATF 16949"].ready == (9, 12)
+    assert steps["ISO/IEC 27001"].start == 9
+    assert steps["ISO 22301"].start == 18 and steps["ISO 45001"].start == 27
+    assert steps["ISO 9001"].in_place and steps["ISO 14001"].in_place
+
+
+def test_base_standard_is_built_alongside_the_one_that_needs_it(rb):
+    profile = {"name": "Gear Co", "sector": "automotive", "employees": 120,
+               "customer_sectors": ["automotive"], "countries": ["US"]}
+    steps = {s.rec.standard: s for s in board(evaluate(profile, rules=rb)).steps}
+    assert steps["ISO 9001"].start == steps["IATF 16949"].start == 0
+    assert "ISO 9001 as its base, built alongside it" in steps["IATF 16949"].prerequisites
+
+
+def test_nothing_to_recommend_still_makes_a_report(rb):
+    a = evaluate(load_profile(ROOT / "profiles" / "micro-consultancy.yaml"), rules=rb)
+    text, page = as_report(a), as_html(a)
+    assert "Nothing in the answers for Brennan Advisory Ltd calls for" in text
+    assert "## The plan" not in text and "How certification works" in page
+
+
+def test_html_is_self_contained_and_escaped(rb):
+    a = evaluate({"name": "<script>alert('x')</script> & Sons", "sector": "construction",
+                  "employees": 60, "bids_for_tenders": True, "tender_requirements": ["ISO 9001"]},
+                 rules=rb)
+    page = as_html(a)
+    assert "<script" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Sons" in page
+    for asset in ("<link", "src=", "url(", "@import", "href="):
+        assert asset not in page, asset
+    assert not re.search(r"<[^>]+https?://", page)          # no URL inside any tag
+    assert page.count("<svg") == 1 and "@page { size: A4" in page and "@media print" in page
+
+
+def test_html_has_the_timeline_and_the_plan(automotive):
+    page = as_html(automotive)
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    for rec in plan(automotive):
+        assert f"{rec.priority}. {rec.standard}" in svg
+        assert f"<h3>{rec.priority}. {rec.standard}</h3>" in page
+    bars = re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="20"', svg)
+    assert len(bars) == 2 * 4 and all(float(w) > 0 for w in bars)   # 4 projects, solid + pale
+    assert "certified by month 9-12" in svg and "in place by month 36-39" in svg
+    assert re.findall(r">(\d+)</text>", svg)[:3] == ["0", "6", "12"]
+
+
+@pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
+def test_reports_are_deterministic_for_every_sample(path, rb):
+    a = evaluate(load_profile(path), rules=rb)
+    assert as_html(a) == as_html(evaluate(load_profile(path), rules=rb))
+    assert as_report(a).startswith(f"# Management-system certification plan for {a.organization}")
+
+
+# -- in a real browser ------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / "chromium-profile"
+    return subprocess.run([str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args],
+                          capture_output=True, timeout=120, check=True)
+
+
+def png_pixels(data: bytes, rows: int) -> set[tuple[int, ...]]:
+    """Distinct colours in the first `rows` rows of an 8-bit RGB/RGBA PNG (a tiny decoder)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat = 8, b""
+    while pos < len(data):
+        size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + size]
+        if kind == b"IHDR":
+            width, height, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and ctype in (2, 6) and interlace == 0
+        elif kind == b"IDAT":
+            idat += body
+        pos += size + 12
+    raw, bpp = zlib.decompress(idat), 3 if ctype == 2 else 4
+    stride, prev, colours = width * bpp, bytearray(width * bpp), set()
+    for y in range(min(rows, height)):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        if kind == 2:       # "up", the commonest filter: no dependency along the row
+            line, kind = bytearray((a + b) & 255 for a, b in zip(line, prev)), 0
+        for i in range(stride if kind else 0):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 255
+        colours.update(zip(line[0::bpp], line[1::bpp], line[2::bpp]))
+        prev = line
+    return colours
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+def test_html_renders_in_a_real_browser(tmp_path, automotive):
+    page = tmp_path / "report.html"
+    page.write_text(as_html(automotive), encoding="utf-8")
+    url = page.resolve().as_uri()
+    shot = tmp_path / "shot.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", url)
+    colours = png_pixels(shot.read_bytes(), rows=700)      # header, summary and roadmap
+    assert len(colours) > 50, "the page looks blank"
+    assert (0x1f, 0x4e, 0x79) in colours and (0x2a, 0x8c, 0x82) in colours   # roadmap bars drawn
+    dom = chromium(tmp_path, "--dump-dom", url).stdout.decode("utf-8")
+    for text in ("Moravia Pressings a.s.", "The plan, in order", "How to choose a certification body",
+                 "certified by month 9-12", "<svg"):
+        assert text in dom, text
+    for rec in plan(automotive):
+        assert f"{rec.priority}. {rec.standard}" in dom
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url)
+    data = pdf.read_bytes()
+    boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
+    assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
+    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 6
