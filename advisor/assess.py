@@ -7,9 +7,12 @@ deadline, synergy with systems already in place, and effort.
 """
 from __future__ import annotations
 
+import functools
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Union
+from typing import Any, Callable, Iterator, Mapping, Union
 
 from . import catalog
 from .effort import estimate
@@ -18,15 +21,52 @@ from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, 
                      parse_profile)
 from .conditions import Condition, Test
 from .conditions import evaluate as holds
-from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
+from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load, shipped_rules_dir
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
 RANK = {d: n for n, d in enumerate(DECISIONS)}
+DECISION_FACTS = tuple((s.name, f"decision_{s.key}") for s in catalog.STANDARDS)  # (name, fact)
 
 
 def rulebase(rules: RulesArg = None) -> RuleBase:
-    return rules if isinstance(rules, RuleBase) else load(rules)
+    """The rule base `rules` names; unchanged files (same stat) are not read and hashed again."""
+    if isinstance(rules, RuleBase):
+        return rules
+    stamp = _stamp(rules)
+    cached = _loaded.get(stamp[0]) if stamp else None
+    if cached and cached[0] == stamp:
+        return cached[1]
+    rb = load(rules)
+    if stamp:
+        _loaded[stamp[0]] = (stamp, rb)
+    return rb
+
+
+_loaded: dict[str, tuple[tuple, RuleBase]] = {}
+_shipped_rules_dir = functools.lru_cache(maxsize=1)(lambda: str(shipped_rules_dir()))
+
+
+def _derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
+    """A lookup table worked out from `rb` once and kept on it (evaluate() is hot)."""
+    tables = rb.__dict__.setdefault("_assess_tables", {})
+    if key not in tables:
+        tables[key] = build()
+    return tables[key]
+
+
+def _stamp(rules: RulesArg) -> tuple | None:
+    """Name, size, mtime and inode of every file in the folder; None when a file changed in the
+    last 2 s, since a rewrite within the clock's tick keeps the mtime (git's "racy" rule)."""
+    try:
+        folder = os.path.abspath(rules) if rules is not None else _shipped_rules_dir()
+        files = sorted((e.name, s.st_size, s.st_mtime_ns, s.st_ino)
+                       for e in os.scandir(folder) if e.is_file() and (s := e.stat()))
+    except OSError:
+        return None
+    if not files or time.time_ns() - max(f[2] for f in files) < 2_000_000_000:
+        return None
+    return folder, tuple(files)
 
 
 def default_engine(rb: RuleBase, name: str | None = None):
@@ -49,8 +89,8 @@ def base_fact(rb: RuleBase, profile: Profile) -> dict[str, Any]:
     fact = profile.model_dump()
     for spec in rb.facts.values():
         fact[spec.name] = spec.default
-    for std in catalog.STANDARDS:
-        fact[f"decision_{std.key}"] = "not_needed"
+    for _, decision_fact in DECISION_FACTS:
+        fact[decision_fact] = "not_needed"
     return fact
 
 
@@ -77,7 +117,7 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
     """
     engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
     run = Run(base_fact(rb, profile))
-    by_key = {inst.key: inst for inst in rb.instances}
+    by_key = _derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
     for stratum in range(len(rb.strata)):
         for key in engine.fire(stratum, run.fact):
             inst = by_key[key]
@@ -90,14 +130,20 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
                 run.fact[name] = value
                 run.inferred_by[name] = inst
         run.decisions = decide(run.fired)
-        for std in catalog.STANDARDS:
-            run.fact[f"decision_{std.key}"] = run.decisions[std.name]
+        for name, decision_fact in DECISION_FACTS:
+            run.fact[decision_fact] = run.decisions[name]
     return run
 
 
 class _Values(dict):
+    """Fact values in words, worked out only for the names a text uses (render is hot)."""
+
+    def __init__(self, fact: Mapping[str, Any]):
+        super().__init__()
+        self.fact = fact
+
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return _show(self.fact[key]) if key in self.fact else "{" + key + "}"
 
 
 def _show(value: Any) -> str:
@@ -113,7 +159,7 @@ def _show(value: Any) -> str:
 
 
 def render(text: str, fact: Mapping[str, Any]) -> str:
-    return text.format_map(_Values({k: _show(v) for k, v in fact.items()}))
+    return text.format_map(_Values(fact))
 
 
 def reason(inst: RuleInstance, run: Run) -> Reason:
@@ -221,6 +267,10 @@ def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
 
 def candidates(rb: RuleBase, name: str) -> list[Any]:
     """Answers worth trying for an unknown field: every choice, or both sides of each threshold."""
+    return list(_derived(rb, ("candidates", name), lambda: _candidates(rb, name)))
+
+
+def _candidates(rb: RuleBase, name: str) -> list[Any]:
     ftype = PROFILE_TYPES[name]
     if ftype.kind == "bool":
         return [True, False]
@@ -244,12 +294,13 @@ def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
     """
     fact = dict(run.fact, **{name: value})
     fired = {i.key: i for i in run.fired}
-    for inst in rb.instances:
-        if name not in inst.depends_on:
-            continue
-        if any(f.startswith("decision_") for f in inst.uses):
+    dependents = _derived(rb, ("dependents", name), lambda: [
+        (i, any(f.startswith("decision_") for f in i.uses)) for i in rb.instances
+        if name in i.depends_on])
+    for inst, reads_decisions in dependents:
+        if reads_decisions:
             decisions = decide(list(fired.values()))
-            fact.update({f"decision_{s.key}": decisions[s.name] for s in catalog.STANDARDS})
+            fact.update({key: decisions[name] for name, key in DECISION_FACTS})
         if holds(inst.condition, fact):
             fired[inst.key] = inst
         else:
@@ -265,9 +316,9 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
     """Null answers, each with the standards whose decision some known answer would change."""
     result = []
     for name in Profile.model_fields:
-        if getattr(profile, name) is not None or not any(
-                name in i.depends_on and i.conclusion.kind in ("recommend", "limit")
-                for i in rb.instances):
+        if getattr(profile, name) is not None or name not in _derived(rb, "decisive", lambda: {
+                f for i in rb.instances if i.conclusion.kind in ("recommend", "limit")
+                for f in i.depends_on}):
             continue
         changed: set[str] = set()
         for value in candidates(rb, name):

@@ -205,12 +205,13 @@ class DurableEngine:
         """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in order."""
         host = _get_host()
         fired: list[int] = []
+        encoded = encode_fact(fact, "")             # once per stratum; each ruleset gets a copy
         with _lock:
             for name in self._rulesets[stratum]:
                 sid = str(next(_sessions))
                 self._traces[sid] = []
                 try:
-                    host.assert_fact(name, encode_fact(fact, sid))
+                    host.assert_fact(name, dict(encoded, sid=sid))
                 except Exception as exc:
                     # No delete_state here: deleting a session in which no action ran crashes
                     # the process; a failed session is left behind instead (about 1.4 MB).

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""How fast and how lean is iso-advisor? One run prints every number the README quotes.
+
+    python3 benchmarks/bench.py            # full run (several minutes on 2 cores)
+    python3 benchmarks/bench.py --quick    # smaller numbers, about a minute
+
+Measures, on synthetic profiles (seeded, spread over every sector and answer):
+1. `evaluate()`: evaluations per second, median and p99 latency;
+2. the bare durable_rules cost of the same profiles (assert_fact + delete_state into the same
+   rulesets, facts prepared beforehand: no advisor layer), and the ratio of the two medians;
+3. end-to-end `iso-advisor batch` (CSV in, CSV out) with --jobs 1 and --jobs 2, wall time;
+4. peak and current RSS of a process after 10,000 and after 100,000 evaluations;
+5. cold start of `iso-advisor evaluate profiles/<sample>.yaml` (the whole process).
+Targets (2-core machine) are printed next to each number. Speed is never asserted in tests.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from advisor import catalog  # noqa: E402
+from advisor.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector,  # noqa: E402
+                            Sensitivity, parse_profile)
+
+COUNTRIES = ["DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL", "CZ", "SE", "IE", "GB", "US", "CH",
+             "JP", "CN", "IN", "CA", "AU", "BR"]
+SPELLINGS = {name: [name, name.replace(" ", "").lower(), name.split(" ")[-1]]
+             for name in catalog.NAMES}
+GUIDANCE = ["ISO 26000", "ISO 31000", "ISO 9004"]
+
+
+def _some(rng: random.Random, values: list, most: int) -> list:
+    return rng.sample(values, rng.randint(0, min(most, len(values))))
+
+
+def _maybe(rng: random.Random, values: list, unknown: float = 0.25):
+    return None if rng.random() < unknown else rng.choice(values)
+
+
+def generate(n: int, seed: int = 2026) -> list[dict]:
+    """`n` valid, varied profiles: every sector, every answer, unknowns included."""
+    rng = random.Random(seed)
+    sectors = [s.value for s in Sector]
+    standards = list(catalog.NAMES)
+    profiles = []
+    for i in range(n):
+        bids = _maybe(rng, [True, False])
+        held = rng.sample(standards, rng.choice([0, 0, 1, 1, 2, 3]))
+        rest = [s for s in standards if s not in held]
+        profile = {
+            "name": f"Org {i:06d} {rng.choice(['GmbH', 'Ltd', 'SA', 'Inc', 'AB', 'srl'])}",
+            "sector": sectors[i % len(sectors)],
+            "employees": max(1, int(10 ** rng.uniform(0, 3.8))),
+            "sites": rng.choice([1, 1, 1, 2, 3, 5, 12]),
+            "countries": _some(rng, COUNTRIES, 4),
+            "customer_types": _some(rng, [c.value for c in CustomerType], 3),
+            "customer_sectors": _some(rng, sectors, 3),
+            "bids_for_tenders": bids,
+            "tender_requirements": [rng.choice(SPELLINGS[s]) for s in _some(rng, rest, 2)]
+            if bids else [],
+            "customer_requirements": [rng.choice(SPELLINGS[s]) for s in _some(rng, rest, 2)],
+            "regulations": _some(rng, [r.value for r in Regulation], 3),
+            "data_sensitivity": _maybe(rng, [s.value for s in Sensitivity]),
+            "environmental_impact": _maybe(rng, [v.value for v in Level]),
+            "ohs_risk": _maybe(rng, [v.value for v in Level]),
+            "annual_energy_tj": None if rng.random() < 0.4 else round(10 ** rng.uniform(-1, 3.5), 1),
+            "ai_role": _maybe(rng, [a.value for a in AiRole]),
+            "certified": held,
+            "implemented": _some(rng, [s for s in rest], 2) + (
+                [rng.choice(GUIDANCE)] if rng.random() < 0.05 else []),
+            "goals": _some(rng, [g.value for g in Goal], 4),
+            "budget": _maybe(rng, [v.value for v in Level]),
+            "deadline_months": None if rng.random() < 0.6 else rng.randint(3, 36),
+        }
+        profile["implemented"] = [s for s in profile["implemented"] if s not in held]
+        parse_profile(profile)          # every generated profile is valid
+        profiles.append(profile)
+    return profiles
+
+
+def write_csv(profiles: list[dict], path: Path) -> None:
+    """Profiles as a spreadsheet would hold them: lists joined by ';', unknowns as empty cells."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        fields = list(profiles[0])
+        writer.writerow(fields)
+        for p in profiles:
+            writer.writerow(["" if p[f] is None else ";".join(p[f]) if isinstance(p[f], list)
+                             else str(p[f]).lower() if isinstance(p[f], bool) else p[f]
+                             for f in fields])
+
+
+#: CPU time of this process: on a shared machine wall time mostly measures the neighbours.
+CLOCK = time.process_time
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+# -- 1 and 2: evaluate() against the bare engine ----------------------------------------------
+
+class _Recorder:
+    """Wraps an engine: records the fact each stratum is fired with, for the bare replay."""
+
+    def __init__(self, engine):
+        self.engine, self.facts = engine, []
+
+    def fire(self, stratum, fact):
+        self.facts.append(dict(fact))
+        return self.engine.fire(stratum, fact)
+
+
+def latency(profiles: list[dict]) -> dict:
+    from advisor import evaluate
+    from advisor.assess import rulebase, run_rules
+    from advisor.engine import _get_host, encode_fact, engine_for
+
+    rb = rulebase()
+    engine = engine_for(rb)
+    host = _get_host()
+    replays = []
+    for p in profiles:                  # the facts each stratum sees, from a real run
+        recorder = _Recorder(engine)
+        run_rules(rb, parse_profile(p), recorder)
+        replays.append(recorder.facts)
+    sids = itertools.count(10**9)
+
+    def bare(facts: list[dict]) -> float:
+        calls = []
+        for stratum, fact in enumerate(facts):
+            for name in engine._rulesets[stratum]:
+                sid = str(next(sids))
+                engine._traces[sid] = []
+                calls.append((name, sid, encode_fact(fact, sid)))
+        start = CLOCK()
+        for name, sid, encoded in calls:
+            host.assert_fact(name, encoded)
+            host.delete_state(name, sid)
+        elapsed = CLOCK() - start
+        for _, sid, _ in calls:
+            engine._traces.pop(sid, None)
+        return elapsed
+
+    for p, facts in zip(profiles[:200], replays):      # warm up both paths
+        evaluate(p)
+        bare(facts)
+    full, engine_only = [], []
+    for p, facts in zip(profiles, replays):            # interleaved: noise hits both alike
+        engine_only.append(bare(facts))
+        start = CLOCK()
+        evaluate(p)
+        full.append(CLOCK() - start)
+    full.sort()
+    return {"n": len(full), "per_s": len(full) / sum(full), "median": statistics.median(full),
+            "p99": full[int(len(full) * 0.99) - 1], "bare": statistics.median(engine_only),
+            "rulesets": sum(len(r) for r in engine._rulesets), "rules": len(rb.instances),
+            "version": rb.version}
+
+
+# -- 3: end-to-end batch ----------------------------------------------------------------------
+
+def command() -> list[str]:
+    """The installed console script if there is one, else `python -m advisor` (same program)."""
+    script = shutil.which("iso-advisor")
+    return [script] if script else [sys.executable, "-m", "advisor"]
+
+
+def batch(profiles: list[dict], folder: Path) -> dict:
+    source = folder / "portfolio.csv"
+    write_csv(profiles, source)
+    walls, outputs = {}, {}
+    for jobs in (1, 2):
+        out = folder / f"scores-{jobs}.csv"
+        start = time.perf_counter()
+        done = subprocess.run([*command(), "batch", str(source), "--format", "csv",
+                               "--output", str(out), "--jobs", str(jobs)],
+                              cwd=ROOT, capture_output=True, text=True)
+        walls[jobs] = time.perf_counter() - start
+        if done.returncode:
+            raise SystemExit(f"batch --jobs {jobs} failed:\n{done.stderr}")
+        outputs[jobs] = out.read_bytes()
+    return {"n": len(profiles), "walls": walls, "same": outputs[1] == outputs[2]}
+
+
+# -- 4: memory --------------------------------------------------------------------------------
+
+_RSS_CHILD = """
+import json, sys
+sys.path.insert(0, {root!r}); sys.path.insert(0, {here!r})
+from bench import generate
+from advisor import evaluate
+def status():
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return {{k: int(fields[k].split()[0]) / 1024 for k in ("VmHWM", "VmRSS")}}
+profiles = generate(2000, seed=7)
+marks, done, report = {marks}, 0, {{}}
+for mark in marks:
+    while done < mark:
+        evaluate(profiles[done % len(profiles)])
+        done += 1
+    report[mark] = status()
+print(json.dumps(report))
+"""
+
+
+def memory(marks: tuple[int, int]) -> dict:
+    code = _RSS_CHILD.format(root=str(ROOT), here=str(Path(__file__).parent), marks=list(marks))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(f"memory run failed:\n{done.stderr}")
+    return {int(k): v for k, v in json.loads(done.stdout).items()}
+
+
+# -- 5: cold start ----------------------------------------------------------------------------
+
+def cold_start(runs: int) -> tuple[float, list[str]]:
+    sample = ROOT / "profiles" / "automotive-supplier.yaml"
+    argv = [*command(), "evaluate", str(sample.relative_to(ROOT))]
+    times = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[1:]), argv          # the first run warms the disk cache
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller numbers, about a minute")
+    parser.add_argument("--profiles", type=int, help="profiles for evaluate() (default 5000)")
+    parser.add_argument("--batch", type=int, help="profiles for the batch run (default 20000)")
+    parser.add_argument("--rss", type=int, nargs=2, metavar=("FIRST", "SECOND"),
+                        help="evaluations at the two RSS marks (default 10000 100000)")
+    parser.add_argument("--cold-runs", type=int, default=None, help="cold-start runs (default 9)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--only", default="latency,batch,memory,cold",
+                        help="comma-separated parts to run (default: all): latency,batch,memory,cold")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    n_eval = args.profiles or (1000 if args.quick else 5000)
+    n_batch = args.batch or (2000 if args.quick else 20000)
+    marks = tuple(args.rss or ((2000, 20000) if args.quick else (10000, 100000)))
+    cold_runs = args.cold_runs or (5 if args.quick else 9)
+
+    import platform
+    try:
+        from importlib.metadata import version
+        durable = version("durable-rules")
+    except Exception:
+        durable = "?"
+    print(f"iso-advisor benchmark: Python {platform.python_version()}, durable-rules {durable}, "
+          f"{os.cpu_count()} CPUs, {platform.machine()}, seed {args.seed}")
+
+    if "latency" in parts:
+        report_latency(generate(n_eval, args.seed))
+    if "batch" in parts:
+        report_batch(generate(n_batch, args.seed + 1))
+    if "memory" in parts:
+        report_memory(marks)
+    if "cold" in parts:
+        report_cold(cold_runs)
+
+
+def report_latency(profiles: list[dict]) -> None:
+    lat = latency(profiles)
+    ratio = lat["median"] / lat["bare"]
+    print(f"rule base {lat['version']}: {lat['rules']} rule instances in {lat['rulesets']} "
+          "durable rulesets")
+    print(f"evaluate():      {lat['n']} profiles, {lat['per_s']:.0f} evaluations/s per core, "
+          f"median {ms(lat['median'])}, p99 {ms(lat['p99'])} (CPU time)")
+    print(f"bare engine:     median {ms(lat['bare'])} (assert_fact + delete_state only, CPU time)")
+    print(f"ratio:           {ratio:.2f}x the bare engine (target <= 1.3x: {verdict(ratio <= 1.3)})")
+
+
+def report_batch(profiles: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        b = batch(profiles, Path(tmp))
+    one, two = b["walls"][1], b["walls"][2]
+    speedup = one / two
+    print(f"batch --jobs 1:  {b['n']} profiles CSV->CSV in {one:.1f} s = {b['n'] / one:.0f} "
+          "profiles/s")
+    print(f"batch --jobs 2:  {b['n']} profiles CSV->CSV in {two:.1f} s = {b['n'] / two:.0f} "
+          f"profiles/s, {speedup:.2f}x (target >= 1.7x: {verdict(speedup >= 1.7)}); "
+          f"outputs identical: {b['same']}")
+
+
+def report_memory(marks: tuple[int, int]) -> None:
+    rss = memory(marks)
+    first, second = (rss[m] for m in marks)
+    growth = second["VmRSS"] - first["VmRSS"]
+    print(f"memory:          after {marks[0]} evaluations VmHWM {first['VmHWM']:.1f} MB, VmRSS "
+          f"{first['VmRSS']:.1f} MB; after {marks[1]}: VmHWM {second['VmHWM']:.1f} MB, VmRSS "
+          f"{second['VmRSS']:.1f} MB")
+    print(f"                 growth {growth:+.1f} MB RSS, {second['VmHWM'] - first['VmHWM']:+.1f} MB "
+          f"peak (target < 10 MB: {verdict(max(growth, second['VmHWM'] - first['VmHWM']) < 10)})")
+
+
+def report_cold(cold_runs: int) -> None:
+    cold, argv = cold_start(cold_runs)
+    shown = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(argv))
+    print(f"cold start:      `{shown}` median {ms(cold)} over {cold_runs} runs "
+          f"(target < 300 ms: {verdict(cold < 0.3)})")
+
+
+if __name__ == "__main__":
+    main()
