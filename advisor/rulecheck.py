@@ -25,7 +25,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import yaml
 
@@ -35,8 +35,7 @@ from .conditions import All, Any_, Condition, Test
 from .conditions import evaluate as holds
 from .errors import AdvisorError, EngineError, Problem, RuleBaseError
 from .models import Profile, parse_profile
-from .rulebase import (DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, _load_cached, load,
-                       shipped_rules_dir)
+from .rulebase import RuleBase, RuleInstance, _load_cached, load, schema, shipped_rules_dir
 
 #: Rule examples are fragments laid over this minimal profile (README, "Writing rules").
 EXAMPLE_BASE = {"name": "Example", "sector": "other", "employees": 20}
@@ -184,12 +183,13 @@ class Checker:
     """The semantic checks on a loaded rule base."""
 
     def __init__(self, rb: RuleBase):
-        self.rb = rb
+        self.rb, self.advice = rb, rb.kind == "advice"
+        self.types = schema(rb.kind).types
         self.reach: dict[str, set] = {name: {spec.default} for name, spec in rb.facts.items()}
         for inst in rb.instances:
             for name, value in inst.conclusion.facts:
                 self.reach.setdefault(name, set()).add(value)
-        for std in catalog.STANDARDS:
+        for std in catalog.STANDARDS if self.advice else ():
             about = [i.conclusion for i in rb.instances if i.conclusion.standard == std.name]
             values = {"not_needed"} | {c.decision for c in about if c.kind == "recommend"}
             if "certify" in values and any(c.kind == "limit" for c in about):
@@ -197,7 +197,8 @@ class Checker:
             self.reach[f"decision_{std.key}"] = values
 
     def findings(self) -> list[Finding]:
-        return (self.never_true() + self.conflicts() + self.facts() + self.unreachable())
+        return (self.never_true() + self.conflicts() + self.facts() +
+                (self.unreachable() if self.advice else []))
 
     def _finding(self, code: str, inst: RuleInstance, message: str) -> Finding:
         return Finding(code, message, str(self.rb.path / inst.rule.file), inst.rule.id)
@@ -207,9 +208,9 @@ class Checker:
         """Values worth trying for a scalar field: its whole domain, or points around constants."""
         if name in self.reach:
             return sorted(self.reach[name], key=repr)
-        ftype = PROFILE_TYPES[name]
-        nullable = Profile.model_fields[name].default is None and not Profile.model_fields[name].is_required()
-        extra = [None] if nullable else []
+        ftype = self.types[name]
+        model = Profile.model_fields.get(name) if self.advice else None    # other kinds: any null
+        extra = [None] if model is None or (model.default is None and not model.is_required()) else []
         if ftype.kind == "bool":
             return [True, False] + extra
         if ftype.kind == "enum":
@@ -227,7 +228,7 @@ class Checker:
         return constants + ["\u241fother"] + extra
 
     def field_possible(self, name: str, tests: list[Test]) -> bool:
-        if name in PROFILE_TYPES and PROFILE_TYPES[name].kind == "list":
+        if name in self.types and self.types[name].kind == "list":
             if any(t.op == "unknown" for t in tests):
                 return False                               # lists are never unknown
             need = {t.value for t in tests if t.op == "contains"}
@@ -347,10 +348,23 @@ def _dnf(condition: Condition) -> Optional[list[tuple[Test, ...]]]:
 
 
 # -- examples and samples -----------------------------------------------------------------------
+def example_runner(rb: RuleBase, engine: Optional[str] = None) -> Callable[[dict], set[str]]:
+    """A function from an example fragment to the ids of the rules that fire on it: fragments
+    are laid over the kind's minimal input (a profile, or a claim for `kind: claims`)."""
+    if rb.kind == "claims":
+        from .claims import EXAMPLE_BASE as CLAIM_BASE
+        from .claims import check_claim
+        return lambda fragment: set(check_claim({**CLAIM_BASE, **fragment}, rules=rb,
+                                                engine=engine).fired_rules)
+    runner = default_engine(rb, engine)
+    return lambda fragment: {i.rule.id for i in run_rules(
+        rb, parse_profile({**EXAMPLE_BASE, **fragment}), runner).fired}
+
+
 def example_findings(rb: RuleBase, *, engine: Optional[str] = None) -> tuple[list[Finding], set[str], int]:
     """Findings for misbehaving examples, the rule ids any example fired, and examples run."""
     try:
-        runner = default_engine(rb, engine)
+        fire = example_runner(rb, engine)
     except EngineError as exc:
         return [Finding("invalid", f"the rules engine refuses it, so no example ran: {p.message}",
                         str(rb.path)) for p in exc.problems], set(), 0
@@ -361,12 +375,11 @@ def example_findings(rb: RuleBase, *, engine: Optional[str] = None) -> tuple[lis
             for fragment in rule.examples.get(kind, []):
                 count += 1
                 try:
-                    run = run_rules(rb, parse_profile({**EXAMPLE_BASE, **fragment}), runner)
+                    fired = fire(fragment)
                 except AdvisorError as exc:
                     findings.append(Finding("example", f"example {fragment} cannot run: "
                                             + "; ".join(str(p) for p in exc.problems), where, rule.id))
                     continue
-                fired = {i.rule.id for i in run.fired}
                 fired_any |= fired
                 if (rule.id in fired) != (kind == "fires"):
                     findings.append(Finding("example", f"should {'' if kind == 'fires' else 'not '}"
@@ -458,6 +471,9 @@ def run_tests(rb: RuleBase, samples: Optional[Path] = None, *, engine: Optional[
     """Run every rule's examples and the samples' expected decisions; measure rule coverage."""
     examples, by_examples, count = example_findings(rb, engine=engine)
     report = TestReport(rb.version, [r.id for r in rb.rules], count, 0, samples, examples, by_examples)
+    if samples is not None and rb.kind != "advice":
+        raise RuleCheckError([Problem(f"sample profiles test advice rule bases; this one is of kind "
+                                      f"'{rb.kind}'", source=str(samples))])
     if samples is not None:
         found, report.by_samples, report.samples = sample_findings(rb, samples, engine=engine)
         report.failures += found

@@ -10,7 +10,7 @@ from advisor.catalog import NAMES
 from advisor.conditions import Test as T
 from advisor.rulecheck import (Checker, Finding, RuleCheckError, changelog_entry, check, compare,
                                default_samples, describe_rule, rule_rows, run_tests)
-from advisor.rulebase import load
+from advisor.rulebase import load, shipped_rules_dir
 
 from conftest import DATA, ROOT
 
@@ -178,3 +178,12 @@ def test_a_custom_rule_base_is_checked_tested_and_used_through_the_library():
 def test_findings_render_as_problems():
     problem = Finding("never-true", "its condition can never be true", "r.yaml", "x").problem()
     assert str(problem) == "r.yaml, rule x: [never-true] its condition can never be true"
+
+
+def test_a_claims_rule_base_is_checked_with_its_own_fields_and_examples(tmp_path):
+    claims = shipped_rules_dir() / "claims"
+    assert check(claims) == []
+    report = run_tests(load(claims))
+    assert report.failures == [] and report.coverage == 100.0 and report.examples > 0
+    with pytest.raises(RuleCheckError, match="sample profiles test advice rule bases"):
+        run_tests(load(claims), tmp_path)
