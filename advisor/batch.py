@@ -354,8 +354,10 @@ class Portfolio:
     """What a batch found across all profiles: decisions and reasons per standard, failures.
 
     Counts only, so memory stays flat; the first failures are kept for the report on stderr.
+    `detailed=False` counts profiles and failures only (the portfolio view was not asked for).
     """
 
+    detailed: bool = True
     scored: int = 0
     failed: int = 0
     decisions: dict[str, Counter] = field(
@@ -371,11 +373,14 @@ class Portfolio:
                 self.failures.append(result)
             return
         self.scored += 1
+        if not self.detailed:
+            return
         seen = set()
         for rec in result.recommendations:
             seen.add(rec.standard)
             self.decisions[rec.standard][rec.decision] += 1
-            self.reasons[rec.standard].update({r.rule for r in rec.reasons})
+            if rec.reasons:
+                self.reasons[rec.standard].update({r.rule for r in rec.reasons})
         for name in catalog.NAMES:
             if name not in seen:         # absent from the assessment counts as not_needed
                 self.decisions[name]["not_needed"] += 1

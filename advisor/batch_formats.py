@@ -71,7 +71,7 @@ class CsvFormat(BatchFormat):
         self._writer = csv.writer(self._buffer, lineterminator="\n")
 
     def _row(self, cells: Iterable[str]) -> str:
-        self._writer.writerow([neutralise(c) for c in cells])
+        self._writer.writerow(cells)
         text = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()
@@ -81,10 +81,13 @@ class CsvFormat(BatchFormat):
         return self._row(CSV_COLUMNS)
 
     def record(self, source: str, result: Result) -> str:
+        """Text cells (source, organization, error) are neutralised; the others are fixed words."""
         if isinstance(result, BatchError):
-            return self._row([source, _organization(result), *[""] * len(catalog.NAMES), "",
-                              result.message().replace("\n", " ")])
-        return self._row([source, result.organization, *decisions(result).values(), _top(result), ""])
+            return self._row([neutralise(source), neutralise(_organization(result)),
+                              *[""] * len(catalog.NAMES), "",
+                              neutralise(result.message().replace("\n", " "))])
+        return self._row([neutralise(source), neutralise(result.organization),
+                          *decisions(result).values(), _top(result), ""])
 
 
 def record_json(source: str, result: Result) -> str:
@@ -197,7 +200,7 @@ def write_batch(results: Iterable[tuple[str, Result]], stream: IO[str], fmt: str
                 summary: bool = False) -> Portfolio:
     """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to."""
     renderer = BATCH_FORMATS[fmt](summary)
-    portfolio = Portfolio()
+    portfolio = Portfolio(detailed=summary)
     stream.write(renderer.header())
     for source, result in results:
         portfolio.add(result)
