@@ -14,6 +14,7 @@ import click
 
 from . import catalog, engines
 from .assess import evaluate
+from .claim_models import Claim
 from .errors import AdvisorError
 from .formats import ASSESSMENT_FORMATS, render
 from .loaders import load_profile
@@ -140,13 +141,13 @@ def standards_command(fmt: str) -> None:
                + ", ".join(catalog.GUIDANCE))
 
 
-SCHEMAS = {"profile": Profile, "assessment": ExplainedAssessment}   # JSON output adds explanations
+SCHEMAS = {"profile": Profile, "assessment": ExplainedAssessment, "claim": Claim}   # JSON output adds explanations
 
 
 @cli.command("schema")
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)), default="profile")
 def schema_command(kind: str) -> None:
-    """JSON Schema of a profile or an assessment, for integrations."""
+    """JSON Schema of a profile, an assessment or a claim, for integrations."""
     click.echo(json.dumps(SCHEMAS[kind].model_json_schema(), indent=2))
 
 
@@ -157,6 +158,7 @@ def rules_group() -> None:
 
 from . import cli_batch  # noqa: E402,F401  (registers `batch`)
 from . import cli_ask  # noqa: E402,F401  (registers `ask`)
+from . import cli_claims  # noqa: E402,F401  (registers `check-claim`)
 from . import cli_rules  # noqa: E402,F401  (registers rules list/show/check/test/version)
 
 

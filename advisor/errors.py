@@ -69,6 +69,12 @@ class ProfileError(AdvisorError):
     kind = "invalid profile"
 
 
+class ClaimError(ProfileError):
+    """A supplier's certification claim does not fit the claim model."""
+
+    kind = "invalid claim"
+
+
 class InputError(AdvisorError):
     """A file could not be read or parsed at all."""
 
