@@ -83,8 +83,8 @@ def _cell(text: object) -> str:
 def as_markdown(results: Sequence[ClaimResult], single: bool) -> str:
     lines = ["# Certification claim check" + ("" if single else "s"), ""]
     if not single:
-        lines += [_tally(results) + ".", "", "| Source | Supplier | Standard | Verdict | Red flags |",
-                  "|---|---|---|---|---|"]
+        lines += [_tally(results) + ".", "",
+                  "| Source | Supplier | Standard | Verdict | Red flags |", "|---|---|---|---|---|"]
         for r in results:
             c = r.check
             lines.append(f"| {_cell(r.source)} | {_cell(c.supplier if c else r.supplier or '')} | "

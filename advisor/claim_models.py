@@ -27,6 +27,7 @@ STANDARD_NAMES: tuple[str, ...] = (catalog.NAMES + tuple(catalog.GUIDANCE)
                                    + tuple(dict.fromkeys(WITHDRAWN.values())))
 
 _VERSION = re.compile(r"(?P<base>.*?)\s*\b(?:v|ver\.?|version)\s*(?P<edition>\d+(?:\.\d+)?)", re.I)
+_REVISION_WORD = re.compile(r"(?P<base>.*?)\s*\b(?:rev|revision)\.?\s*(?P<edition>[A-Z])", re.I)
 _REVISION = re.compile(r".*9100\s*(?P<letter>[A-D])", re.I)      # AS9100D, EN 9100 C
 
 
@@ -38,9 +39,9 @@ def parse_standard(reference: str) -> tuple[str, str | None]:
     (OHSAS 18001, ISO/TS 16949) resolve too. Anything else raises ValueError with suggestions.
     """
     base, edition = catalog.strip_edition(reference)
-    version = _VERSION.fullmatch(base)
-    if edition is None and version:
-        base, edition = version["base"], version["edition"]
+    named = edition is None and (_VERSION.fullmatch(base) or _REVISION_WORD.fullmatch(base))
+    if named:
+        base, edition = named["base"], named["edition"].upper()
     try:
         name = catalog.resolve(base)
     except ValueError:
@@ -102,8 +103,8 @@ def _date(value: Any) -> Any:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise PydanticCustomError("choice", "'{value}' is not a date",
-                              {"value": value, "valid": "a date written YYYY-MM-DD, such as 2026-03-31"})
+    raise PydanticCustomError("choice", "'{value}' is not a date", {
+        "value": value, "valid": "a date written YYYY-MM-DD, such as 2026-03-31"})
 
 
 Text = Annotated[Optional[str], BeforeValidator(_text)]

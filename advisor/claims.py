@@ -1,4 +1,4 @@
-"""Is a supplier's "ISO certified" claim credible? `check_claim()`: claim -> facts -> rules -> verdict.
+"""Is a supplier's "ISO certified" claim credible? `check_claim()`: claim, facts, rules, verdict.
 
 The judgement is data: the rules in `rules/claims/*.yaml` (a rule base of kind `claims`, loaded
 and validated by `advisor.rulebase` like the advice) run on the same engines as the advice. This
@@ -29,8 +29,8 @@ from .rulebase import FieldType, RuleBase, RuleInstance, Schema, load, shipped_r
 __all__ = ["check_claim", "check_file", "claim_fact", "claims_rulebase", "ClaimResult", "SCHEMA"]
 
 SEVERITY_RANK = {"not_credible": 2, "verify": 1}
+#: Rule examples are claim fragments laid over this claim (as advice examples over a profile).
 EXAMPLE_BASE = {"supplier": "Example Ltd", "standard": "ISO 9001:2015", "as_of": "2026-06-30"}
-"""Rule examples are claim fragments laid over this claim (as the advice lays them over a profile)."""
 
 _TEXT, _BOOL, _NUMBER = FieldType("text"), FieldType("bool"), FieldType("number")
 
@@ -250,6 +250,8 @@ class _Data:
     mla: dict
     none_words: frozenset[str]
     filler_words: frozenset[str]
+    stopwords: frozenset[str]                      # of scope texts
+    name_words: frozenset[str]                     # set aside when comparing body names
     editions: dict[str, tuple[set[str], dict[str, dict]]]   # standard -> (current, withdrawn)
     withdrawn_standards: dict[str, dict]
     facts: dict
@@ -279,7 +281,10 @@ def _prepare(rb: RuleBase) -> _Data:
               for name, table in editions["standards"].items()}
     return _Data(tuple(re.compile(p, re.IGNORECASE) for p in facts["iso_as_certifier"]),
                  index(mla["signatories"]), index(mla["not_accreditors"]), mla,
-                 frozenset(map(_fold, mla["none_words"])), frozenset(map(_fold, mla["filler_words"])),
+                 frozenset(map(_fold, mla["none_words"])),
+                 frozenset(map(_fold, mla["filler_words"])),
+                 frozenset(map(_fold, facts["scope_words"].get("stopwords") or [])),
+                 frozenset(map(_fold, facts["name_words"])),
                  tables,
                  editions["withdrawn_standards"], facts, _effort_tables(facts, rb.path))
 
@@ -309,7 +314,8 @@ def _accreditation(claim: Claim, data: _Data) -> dict[str, Any]:
         if not entry.get("management_systems", True):
             status = "other_scope"
         elif claim.standard in mla["sub_scopes"]:
-            status = "signatory" if claim.standard in (entry.get("sub_scopes") or []) else "other_scope"
+            held = entry.get("sub_scopes") or []
+            status = "signatory" if claim.standard in held else "other_scope"
         else:
             status = "signatory"       # no MLA sub-scope: recognised through the main scope
         name = f"{entry['name']} ({entry['abbr']})"
@@ -352,17 +358,17 @@ def _dates(claim: Claim, as_of: dt.date) -> dict[str, Any]:
             "certificate_years": years((expires - issued).days) if issued and expires else None}
 
 
-def _words(text: str, spec: dict) -> list[str]:
-    stop = {_fold(w) for w in spec.get("stopwords") or []}
-    return [w for w in _fold(text).split()
-            if len(w) >= spec["min_word_length"] and w not in stop]
-
-
-def _coverage(scope: str | None, purchased: str | None, spec: dict) -> float | None:
+def _coverage(scope: str | None, purchased: str | None, data: _Data) -> float | None:
     """Share of the words of what is bought that the certified scope also has."""
     if scope is None or purchased is None:
         return None
-    wanted, have = dict.fromkeys(_words(purchased, spec)), set(_words(scope, spec))
+    spec = data.facts["scope_words"]
+
+    def words(text: str) -> list[str]:
+        return [w for w in _fold(text).split()
+                if len(w) >= spec["min_word_length"] and w not in data.stopwords]
+
+    wanted, have = dict.fromkeys(words(purchased)), set(words(scope))
     if not wanted or not have:
         return None
     k = spec["min_common_prefix"]
@@ -371,14 +377,13 @@ def _coverage(scope: str | None, purchased: str | None, spec: dict) -> float | N
     return round(hits / len(wanted), 3)
 
 
-def _same_body(claim: Claim, words: list[str], ab_status: str | None) -> bool | None:
+def _same_body(claim: Claim, data: _Data, ab_status: str | None) -> bool | None:
     """The certification and accreditation bodies have the same name, legal forms aside."""
     if claim.certification_body is None or claim.accreditation_body is None:
         return None
     if ab_status == "none":
         return False
-    ignore = {_fold(w) for w in words}
-    cb, ab = (" ".join(w for w in _fold(text).split() if w not in ignore)
+    cb, ab = (" ".join(w for w in _fold(text).split() if w not in data.name_words)
               for text in (claim.certification_body, claim.accreditation_body))
     short, long_ = sorted((cb, ab), key=len)
     return bool(short) and (short == long_ or (len(short) >= 4 and f" {short} " in f" {long_} "))
@@ -395,13 +400,12 @@ def _audit_time(claim: Claim, data: _Data) -> dict[str, Any]:
 def claim_fact(claim: Claim, rb: RuleBase, as_of: dt.date) -> dict[str, Any]:
     """The claim's fields and every derived fact the rules read, as one fact (None = unknown)."""
     data = _data(rb)
-    facts = data.facts
     fact = claim.model_dump(mode="json")
     fact["as_of"] = as_of.isoformat()
     kind = ("certifiable" if claim.standard in catalog.BY_NAME else
             "guidance" if claim.standard in catalog.GUIDANCE else "withdrawn")
     wording = claim.wording
-    details = facts["essential_details"]
+    details = data.facts["essential_details"]
     missing = [name.replace("_", " ") for name in details.get(claim.standard, details["default"])
                if getattr(claim, name) in (None, [])]
     ab = _accreditation(claim, data)
@@ -413,8 +417,8 @@ def claim_fact(claim: Claim, rb: RuleBase, as_of: dt.date) -> dict[str, Any]:
             p.search(wording) for p in data.certifier_patterns),
         editions_date=str(rb.data["editions.yaml"]["date"]),
         mla_date=str(data.mla["date"]),
-        cb_named_as_ab=_same_body(claim, facts["name_words"], ab["ab_status"]),
-        scope_coverage=_coverage(claim.scope, claim.purchased_scope, facts["scope_words"]),
+        cb_named_as_ab=_same_body(claim, data, ab["ab_status"]),
+        scope_coverage=_coverage(claim.scope, claim.purchased_scope, data),
         missing_details=missing,
         missing_count=len(missing),
         **ab, **_edition(claim, data, as_of), **_dates(claim, as_of), **_audit_time(claim, data))
@@ -520,7 +524,8 @@ def check_claim(claim: Union[Claim, Mapping[str, Any]], *, rules: RulesArg = Non
     flags.sort(key=lambda pair: -SEVERITY_RANK[pair[0].severity])   # stable: firing order next
     verdict, summary = _summary(flags, len(checks))
     return ClaimCheck(supplier=parsed.supplier, standard=parsed.claimed, verdict=verdict,
-                      summary=summary, red_flags=[f for f, _ in flags], checks=list(checks.values()),
+                      summary=summary, red_flags=[f for f, _ in flags],
+                      checks=list(checks.values()),
                       as_of=as_of, rulebase_version=rb.version,
                       fired_rules=list(dict.fromkeys(i.rule.id for i in fired)),
                       depends_on=_sources(rb, parsed, fact))
@@ -546,7 +551,9 @@ class ClaimResult:
 
     @property
     def supplier(self) -> str | None:
-        return self.check.supplier if self.check else self.error.organization if self.error else None
+        if self.check is not None:
+            return self.check.supplier
+        return self.error.organization if self.error is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         if self.check is not None:

@@ -15,7 +15,8 @@ from advisor.cli import cli
 from conftest import DATA
 
 CLAIMS = DATA / "claims"
-CLEAN, FAKE, SUPPLIERS = str(CLAIMS / "clean.yaml"), str(CLAIMS / "fake.json"), str(CLAIMS / "suppliers.csv")
+CLEAN, FAKE = str(CLAIMS / "clean.yaml"), str(CLAIMS / "fake.json")
+SUPPLIERS = str(CLAIMS / "suppliers.csv")
 
 
 def run(*args: str):
@@ -67,16 +68,17 @@ def test_supplier_list_checks_every_good_row_and_reports_bad_rows_precisely():
     assert list(table[0]) == list(CSV_COLUMNS)
     assert [r["source"].rsplit(", ", 1)[1] for r in table] == [f"row {n}" for n in range(2, 11)]
     verdicts = {r["supplier"]: r["verdict"] for r in table if not r["error"]}
-    assert verdicts == {"Acme Precision Ltd": "credible", "Brightline Coatings": "not_credible",
-                        "Northgate Logistics": "not_credible", "Harbor Data Services": "not_credible",
-                        "Tidewater Fasteners": "not_credible", "Greenleaf Consulting": "not_credible"}
+    assert verdicts == {"Acme Precision Ltd": "credible", **dict.fromkeys((
+        "Brightline Coatings", "Northgate Logistics", "Harbor Data Services",
+        "Tidewater Fasteners", "Greenleaf Consulting"), "not_credible")}
     errors = {r["source"].rsplit(", ", 1)[1]: r["error"] for r in table if r["error"]}
     assert set(errors) == {"row 8", "row 9", "row 10"}
     assert errors["row 8"].startswith("field 'issued': '2025-13-01' is not a date (valid: a date "
                                       "written YYYY-MM-DD")
     assert "field 'standard': 'ISO 9002' is not a standard" in errors["row 9"]
     assert "did you mean 'ISO 9004' or 'ISO 9001'" in errors["row 9"]
-    assert "field 'iso_logo_used': 'maybe' is not true or false (valid: true, false" in errors["row 9"]
+    assert ("field 'iso_logo_used': 'maybe' is not true or false (valid: true, false"
+            in errors["row 9"])
     assert "field 'supplier': is required" in errors["row 10"]
     assert "field 'employees'" in errors["row 10"]
     stderr = result.stderr
@@ -102,7 +104,8 @@ def test_a_csv_header_with_an_unknown_column_names_it_and_the_closest_field(tmp_
     sheet.write_text("supplier,standard,expiry\nAcme,ISO 9001,2027-01-01\n")
     result = run(str(sheet), "--format", "csv")
     assert result.exit_code == 1
-    assert "row 1: field 'expiry': unknown column 'expiry'; did you mean 'expires'?" in result.stderr
+    assert ("row 1: field 'expiry': unknown column 'expiry'; did you mean 'expires'?"
+            in result.stderr)
 
 
 def test_one_invalid_claim_is_an_error_on_stderr_and_nothing_on_stdout():
