@@ -26,3 +26,8 @@ def test_wheel_contains_every_rule_file_and_data(wheel):
 def test_wheel_declares_the_console_script(wheel):
     entry = next(n for n in wheel.namelist() if n.endswith("entry_points.txt"))
     assert "iso-advisor = advisor.cli:main" in wheel.read(entry).decode()
+
+
+def test_wheel_contains_the_claim_rule_base(wheel):
+    shipped = {f"advisor/rules/claims/{p.name}" for p in (ROOT / "rules" / "claims").iterdir()}
+    assert shipped and shipped <= set(wheel.namelist())
