@@ -441,8 +441,9 @@ class _Loader:
                           ["$" + s for s in closest(value[1:], self.sets)])
                 return None
             value = list(self.sets[value[1:]])
-        if many != isinstance(value, list):
-            self.fail(f"'{op}' takes {'a list' if many else 'one value'}", file, rule, where)
+        if many != isinstance(value, list) or (many and not value):
+            self.fail(f"'{op}' takes {'a non-empty list' if many else 'one value'}", file, rule,
+                      where)
             return None
         values = [self.check_value(v, name, ftype, op, file, rule, where, for_each)
                   for v in (value if many else [value])]

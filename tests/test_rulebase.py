@@ -57,7 +57,8 @@ def test_broken_rule_file_reports_every_problem_with_file_rule_and_field(tmp_pat
                      "rule bad-value", "'constructon' is not a valid value",
                      "rule no-source", "field 'source'", "rule bad-standard",
                      "'ISO 9002' is not a standard", "duplicate rule id", "rule bad-set",
-                     "unknown set '$EUU'", "rule no-examples", "field 'examples'"]:
+                     "unknown set '$EUU'", "rule no-examples", "field 'examples'",
+                     "rule empty-list", "'in' takes a non-empty list"]:
         assert expected in text, expected
 
 
