@@ -12,6 +12,7 @@ import click
 
 from .assess import evaluate, rulebase
 from .cli import Settings, cli, output_option, pass_settings
+from .explain import explain as explain_all
 from .formats import ASSESSMENT_FORMATS, render
 from .output import write_text
 from .questionnaire import Relevance, interview, load_start, profile_yaml
@@ -58,8 +59,10 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
     except KeyboardInterrupt:
         click.echo("\ninterrupted; nothing was written", err=True)
         ctx.exit(130)
-    engine = getattr(settings, "engine", None)
-    assessment = evaluate(state.profile(), rules=rb, **({"engine": engine} if engine else {}))
+    if fmt == "json":   # as `evaluate --format json`: every standard's explanation included
+        assessment = explain_all(state.profile(), None, rules=rb, engine=settings.engine)
+    else:
+        assessment = evaluate(state.profile(), rules=rb, engine=settings.engine)
     if save:
         write_text(save, profile_yaml(state))
         click.echo(f"Saved your answers to {save}; `iso-advisor evaluate {save}` gives this "

@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import yaml
 from pydantic import ValidationError
@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from . import catalog
 from .assess import Run, _show, _tests_on, assess, candidates, run_rules, what_if
 from .conditions import evaluate as holds
+from .engines import engine_for
 from .errors import Problem, ProfileError
 from .loaders import decode, load_profile, parse_document, read_bytes
 from .models import FIELDS, Profile, label, validation_problems
@@ -243,20 +244,6 @@ def valid_text(q: Question) -> str:
 # Which questions can still change the advice
 
 
-class _ReferenceEngine:
-    """Fires rules with the reference semantics of `conditions.evaluate`, in plain Python.
-
-    The questionnaire tries a few hundred hypothetical answers per question; the final
-    assessment always comes from `evaluate` and the configured engine.
-    """
-
-    def __init__(self, rb: RuleBase):
-        self.strata = rb.strata
-
-    def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
-        return [i.key for i in self.strata[stratum] if holds(i.condition, fact)]
-
-
 def _frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -278,17 +265,19 @@ class Effect:
 class Relevance:
     """Decides, from the rule base, which questions can still change the advice.
 
-    The advice is each standard's decision, the order of the plan and its warnings (such
-    as a deadline shorter than certification takes). A question is relevant when some answer changes the advice given the answers so
-    far, or changes a decision once one other open question is answered too (so a question
-    that only matters together with a later one is not skipped). Answers tried: every choice,
-    both sides of every number a rule compares with and the model's bounds, and one value of
-    each kind the rules tell apart for lists.
+    The advice is each standard's decision, the order of the plan and its warnings (such as a
+    deadline shorter than certification takes). A question is relevant when some answer
+    changes the advice given the answers so far, or changes a decision once one other open
+    question is answered too (so a question that only matters together with a later one is not
+    skipped). Answers tried: every choice, both sides of every number a rule compares with and
+    the model's bounds, and one value of each kind the rules tell apart for lists.
     """
 
     def __init__(self, rb: RuleBase):
         self.rb = rb
-        self.engine = _ReferenceEngine(rb)
+        # hundreds of hypothetical answers per question: the plain-Python evaluator (same
+        # results, many times faster); the final assessment uses the configured engine
+        self.engine = engine_for(rb, "python")
         self.readers = {name: [i for i in rb.instances if name in i.depends_on] for name in FIELDS}
         self.touches = {name: {i.conclusion.standard for i in self.readers[name]
                                if i.conclusion.kind in ("recommend", "limit")} for name in FIELDS}
@@ -302,15 +291,12 @@ class Relevance:
         if q.kind in ("yesno", "choice"):
             return candidates(self.rb, name)
         if q.kind in ("integer", "number"):
-            info = Profile.model_fields[name]
-            bounds = [m for m in info.metadata if hasattr(m, "ge") or hasattr(m, "le")]
-            values = set(candidates(self.rb, name))
-            values |= {getattr(m, "ge", None) for m in bounds} | {getattr(m, "le", None) for m in bounds}
-            values.discard(None)
+            bounds = {getattr(m, bound, None) for m in Profile.model_fields[name].metadata
+                      for bound in ("ge", "le")} - {None}
+            values = set(candidates(self.rb, name)) | bounds
             if q.kind == "integer":
-                values = {int(math.floor(v)) for v in values} | {int(math.floor(v)) + 1 for v in values}
-            low = min((m.ge for m in bounds if hasattr(m, "ge")), default=0)
-            return sorted(v for v in values if v >= low and validate_quietly(name, v))
+                values = {math.floor(v) for v in values} | {math.floor(v) + 1 for v in values}
+            return sorted(v for v in values if validate_quietly(name, v))
         if not q.is_list:
             return []
         tests = [t for i in self.rb.instances for t in _tests_on(i.condition, name)]
@@ -345,20 +331,23 @@ class Relevance:
     def profile(answers: dict[str, Any]) -> Profile:
         return Profile.model_validate({k: v for k, v in answers.items() if v is not None})
 
-    def _run(self, profile: Profile) -> Run:
-        key = ("run", _key(profile))
+    def _memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Results per answers-state: the same hypotheses recur at every question."""
         if key not in self._cache:
-            self._cache[key] = run_rules(self.rb, profile, self.engine)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = compute()
         return self._cache[key]
+
+    def _run(self, profile: Profile) -> Run:
+        return self._memo(("run", _key(profile)), lambda: run_rules(self.rb, profile, self.engine))
 
     def _plan(self, profile: Profile) -> tuple:
         """The plan's order and its warnings (decisions are compared separately, faster)."""
-        key = ("plan", _key(profile))
-        if key not in self._cache:
+        def plan() -> tuple:
             a = assess(self.rb, profile, self._run(profile), with_unknowns=False)
-            self._cache[key] = (tuple(r.standard for r in a.recommendations if r.priority),
-                                tuple(a.warnings))
-        return self._cache[key]
+            return tuple(r.standard for r in a.recommendations if r.priority), tuple(a.warnings)
+        return self._memo(("plan", _key(profile)), plan)
 
     def effect(self, answers: dict[str, Any], name: str, value: Any) -> Effect:
         """What answering `name` with `value` changes, given `answers`, in full (for `?`)."""
@@ -390,16 +379,21 @@ class Relevance:
 
     def _changes_later(self, answers: dict[str, Any], name: str, open_: Iterable[str]) -> bool:
         base = self.profile(answers)
+        current = getattr(base, name)
+        mine = [v for v in self.candidates(name) if _frozen(v) != _frozen(current)]
         for other in open_:
-            if other == name or not (self.touches[other] & self.touches[name]):
+            if other == name:
                 continue
+            decisions_can_meet = bool(self.touches[other] & self.touches[name])
             for value in self.candidates(other):
-                context = self._run(base.model_copy(update={other: value}))
-                current = getattr(base, name)
-                for mine in self.candidates(name):
-                    if _frozen(mine) != _frozen(current) and \
-                            what_if(self.rb, context, name, mine) != context.decisions:
-                        return True
+                context = base.model_copy(update={other: value})
+                run = self._run(context)
+                if decisions_can_meet and any(what_if(self.rb, run, name, v) != run.decisions
+                                              for v in mine):
+                    return True
+                plan = self._plan(context)       # order and warnings meet through effort too
+                if any(self._plan(context.model_copy(update={name: v})) != plan for v in mine):
+                    return True
         return False
 
     def relevant(self, answers: dict[str, Any], name: str, open_: Iterable[str] = ()) -> bool:
@@ -407,15 +401,10 @@ class Relevance:
         questions still `open_` (each tried alone). Required questions are always relevant."""
         if QUESTIONS[name].required:
             return True
-        key = ("now", _key(answers), name)
-        if key not in self._cache:
-            self._cache[key] = self._changes_now(answers, name)
-        if self._cache[key] or not open_:
-            return self._cache[key]
-        key = ("later", _key(answers), name, tuple(open_))
-        if key not in self._cache:
-            self._cache[key] = self._changes_later(answers, name, open_)
-        return self._cache[key]
+        state, open_ = _key(answers), tuple(open_)
+        now = self._memo(("now", state, name), lambda: self._changes_now(answers, name))
+        return now or bool(open_) and self._memo(
+            ("later", state, name, open_), lambda: self._changes_later(answers, name, open_))
 
 
 def validate_quietly(name: str, value: Any) -> bool:
@@ -549,7 +538,8 @@ class Interview:
         if any(n not in self.answers for n in basics):
             done = sum(n in self.asked for n in basics)
             return f"Basic question {done + 1} of {len(basics)}"
-        return f"Question {number} of about {len(self.asked) + len(self.relevant_open())}"
+        left = max(1, len(self.relevant_open()))    # this one may matter only with a later one
+        return f"Question {number} of about {len(self.asked) + left}"
 
     def record(self, name: str, value: Any) -> None:
         if value is DONT_KNOW_ANSWER:
@@ -635,7 +625,9 @@ def ask_one(interview: Interview, console: Console, name: str, header: str = "")
         try:
             value = parse_answer(q, text, default)
         except ProfileError as exc:
-            console.say(f"  Not valid: {exc.problems[0].message}. ({valid_text(q)})")
+            message = exc.problems[0].message
+            stop = "" if message.endswith(("?", ".")) else "."
+            console.say(f"  Not valid: {message}{stop} ({valid_text(q)})")
             continue
         interview.record(name, value)
         return
@@ -696,4 +688,4 @@ def profile_yaml(state: Interview) -> str:
 
 
 __all__ = ["Console", "Question", "QUESTIONS", "Relevance", "Interview", "Effect", "explain",
-           "interview", "parse_answer", "profile_yaml", "start", "DONT_KNOW_ANSWER"]
+           "interview", "load_start", "parse_answer", "profile_yaml", "start", "DONT_KNOW_ANSWER"]
