@@ -19,13 +19,14 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
 
 from . import catalog
 from .assess import RulesArg, evaluate, rulebase
-from .errors import AdvisorError, InputError, Problem, closest
-from .loaders import PROFILE_SUFFIXES, decode, parse_document, read_bytes
-from .models import FIELDS, Assessment, Profile, parse_profile
+from .errors import AdvisorError, InputError, Problem, closest, printable
+from .loaders import PROFILE_SUFFIXES, decode, open_input, parse_document, read_bytes
+from .models import FIELDS, MAX_PROBLEMS, Assessment, Profile, parse_profile
 
 BATCH_SUFFIXES = PROFILE_SUFFIXES + (".jsonl", ".csv")
 CHUNKSIZE = 64               # profiles per task sent to a worker: ~0.1 s of work, so IPC stays small
 IN_FLIGHT_PER_JOB = 4        # chunks queued per worker: keeps workers busy, bounds memory
+MAX_LINE_CHARS = 1_000_000   # a JSON Lines line or CSV line; longer is junk (or not line-based)
 
 
 @dataclass(frozen=True)
@@ -125,27 +126,27 @@ def _text_lines(source: str) -> Iterator[str]:
     """A file's lines as text, read as it goes: UTF-8 with or without BOM, or UTF-16 with BOM.
 
     UTF-8 is decoded line by line, so a bad byte is reported at its own row, not at the first
-    block read.
+    block read. A line longer than MAX_LINE_CHARS raises _LineTooLong: memory stays bounded.
     """
-    if Path(source).is_dir():
-        read_bytes(source)                         # raises "is a folder"
-    try:
-        handle = open(source, "rb")
-    except FileNotFoundError:
-        raise InputError([Problem("does not exist", source=source)]) from None
-    except OSError as exc:
-        raise InputError([Problem(f"cannot be read: {exc.strerror}", source=source)]) from None
-    with handle:
+    with open_input(source) as handle:
         head = handle.read(4096)
         handle.seek(0)
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            with io.TextIOWrapper(handle, encoding="utf-16", newline="") as text:
-                yield from text
-            return
-        if b"\x00" in head:
-            decode(head, source)                   # raises "is binary data"
-        for n, line in enumerate(handle):
-            yield (line[3:] if n == 0 and line.startswith(b"\xef\xbb\xbf") else line).decode()
+            text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+            lines = iter(lambda: text.readline(MAX_LINE_CHARS + 1), "")
+        else:
+            if b"\x00" in head:
+                decode(head, source)               # raises "is binary data"
+            lines = (line.decode()
+                     for line in iter(lambda: handle.readline(MAX_LINE_CHARS + 1), b""))
+        for n, line in enumerate(lines):
+            if len(line) > MAX_LINE_CHARS:
+                raise _LineTooLong
+            yield line[1:] if n == 0 and line.startswith("\ufeff") else line
+
+
+class _LineTooLong(Exception):
+    pass
 
 
 def _lines(source: str, rows: Iterator, unit: str) -> Iterator[tuple[int, Any]]:
@@ -159,6 +160,10 @@ def _lines(source: str, rows: Iterator, unit: str) -> Iterator[tuple[int, Any]]:
         message = "is not UTF-8 text; save it as UTF-8"
     except csv.Error as exc:
         message = f"is not valid CSV: {exc}"
+    except _LineTooLong:
+        message = f"has a line longer than {MAX_LINE_CHARS:,} characters"
+    except OSError as exc:
+        message = f"cannot be read: {exc.strerror}"
     raise InputError([Problem(message, source=source, location=f"{unit} {n + 1}")])
 
 
@@ -177,7 +182,8 @@ def _jsonl_records(source: str) -> Iterator[Record]:
 
 
 def _csv_records(source: str, fields: Sequence[str] = FIELDS) -> Iterator[Record]:
-    rows = _lines(source, csv.reader(_text_lines(source)), "row")
+    rows = _lines(source, csv.reader(_text_lines(source), strict=True), "row")  # strict: a
+    # quote left open at the end (a truncated file) is an error, not a cell that runs to the end
     try:
         _, header = next(rows)
     except StopIteration:
@@ -185,7 +191,9 @@ def _csv_records(source: str, fields: Sequence[str] = FIELDS) -> Iterator[Record
     columns = [h.strip() for h in header]
     problems = _header_problems(columns, source, fields)
     if problems:
-        yield Record(source, "row 1", error=InputError(problems))
+        more = [Problem(f"... and {len(problems) - MAX_PROBLEMS:,} more problems", source=source,
+                        location="row 1")] if len(problems) > MAX_PROBLEMS else []
+        yield Record(source, "row 1", error=InputError(problems[:MAX_PROBLEMS] + more))
         return
     for n, row in rows:
         if not any(cell.strip() for cell in row):
@@ -257,7 +265,8 @@ def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None,
                 rules: RulesArg = None) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
     records, sources = itertools.tee(read_profiles(inputs))
-    return zip((r.source for r in sources), evaluate_many(records, jobs=jobs, rules=rules))
+    return zip((printable(r.source) for r in sources),
+               evaluate_many(records, jobs=jobs, rules=rules))
 
 
 def _prepare(item: Any, n: int) -> Record | BatchError:
@@ -271,7 +280,7 @@ def _prepare(item: Any, n: int) -> Record | BatchError:
 def _failure(record: Record, exc: AdvisorError) -> BatchError:
     name = record.data.get("name") if isinstance(record.data, Mapping) else None
     return BatchError(record.file, record.location, tuple(exc.problems), exc.kind,
-                      name if isinstance(name, str) else None)
+                      printable(name, 200) if isinstance(name, str) else None)
 
 
 def _score(item: Record | BatchError, rb) -> Result:
@@ -290,9 +299,11 @@ _worker_rules = None
 
 
 def _init_worker(rb) -> None:
-    """Worker start: Ctrl-C is the parent's to handle; the engine is registered once."""
+    """Worker start: Ctrl-C is the parent's to handle, SIGTERM ends a worker quietly (not with the
+    parent's handler, inherited by fork); the engine is registered once."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _worker_rules
     _worker_rules = rb
     from .assess import default_engine

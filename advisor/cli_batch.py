@@ -1,6 +1,8 @@
 """`iso-advisor batch`: score many profiles into one table or stream (contract §3 and §5)."""
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 import time
 from typing import Iterable, Iterator, TypeVar
@@ -28,6 +30,24 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
     click.echo(f"\rscoring: {n} profiles, done", err=True)
 
 
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM (`kill`, a scheduler's timeout) stops a batch the way Ctrl-C does: the temporary
+    output is removed and a previous output file is kept. Signals are left alone off the main
+    thread (an application embedding the CLI owns them)."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "markdown"]),
@@ -52,7 +72,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     from .output import atomic_output
 
     results = score_paths(inputs, jobs=jobs, rules=settings.rules)
-    with atomic_output(output, newline="") as stream:
+    with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
         portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:
         click.echo(summary_text(portfolio), err=True)

@@ -7,8 +7,26 @@ would be valid, so a user can fix the input without reading code. The CLI turns 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
+
+MAX_MESSAGE_CHARS = 1000     # longer messages (a 10 MB value quoted back) are cut, length noted
+MAX_FIELD_CHARS = 100        # a field name or location (an unknown key may be megabytes long)
+#: Control characters (terminal escapes; tab and newline are kept), bidi overrides, lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """`text` safe to print anywhere and at most `limit` characters long: hostile input (escape
+    codes, undecodable file names, megabyte values) is echoed back escaped and cut."""
+    text = str(text)
+    head = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
+                            .decode("ascii"), text[:limit + 1])
+    if len(head) <= limit and len(text) <= limit:
+        return head
+    note = f"... ({len(text):,} characters)"
+    return head[:limit - len(note)] + note
 
 
 @dataclass(frozen=True)
@@ -21,6 +39,14 @@ class Problem:
     location: str | None = None
     suggestions: tuple[str, ...] = ()
     valid: str | None = None
+
+    def __post_init__(self) -> None:
+        for name, limit in (("message", MAX_MESSAGE_CHARS), ("field", MAX_FIELD_CHARS),
+                            ("source", MAX_MESSAGE_CHARS), ("location", MAX_FIELD_CHARS),
+                            ("valid", MAX_MESSAGE_CHARS)):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, printable(value, limit))
 
     def where(self) -> str:
         parts = [p for p in (self.source, self.location) if p]
@@ -96,6 +122,8 @@ class EngineError(AdvisorError):
 def closest(word: str, choices: Iterable[str], n: int = 3) -> tuple[str, ...]:
     """Closest valid spellings of `word`, for did-you-mean hints."""
     choices = list(choices)
+    if len(str(word)) > 3 * max(map(len, choices), default=0):
+        return ()                  # cannot reach the 0.6 cutoff: skip difflib on huge input
     lowered = {c.lower(): c for c in choices}
     found = difflib.get_close_matches(str(word).lower(), list(lowered), n=n, cutoff=0.6)
     return tuple(lowered[f] for f in found)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional
 
@@ -14,7 +15,10 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from . import catalog
-from .errors import Problem, ProfileError, closest
+from .errors import MAX_FIELD_CHARS, Problem, ProfileError, closest, printable
+
+MAX_LIST_ITEMS = 300         # per list field: more than every country code; longer lists are junk
+MAX_PROBLEMS = 20            # per profile; the rest are counted ("and 4,980 more problems")
 
 
 class Sector(str, Enum):
@@ -129,7 +133,8 @@ def _enum_value(enum: type[Enum]):
         if text in valid:
             return enum(text)
         raise PydanticCustomError("choice", "'{value}' is not valid",
-                                  {"value": value, "suggestions": closest(text, valid),
+                                  {"value": printable(value, 80),
+                                   "suggestions": closest(text, valid),
                                    "valid": ", ".join(valid)})
     return BeforeValidator(parse)
 
@@ -139,7 +144,9 @@ def _as_list(value: Any) -> Any:
     if value is None:
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split(";") if part.strip()]
+        value = [part.strip() for part in value.split(";") if part.strip()]
+    if isinstance(value, (list, tuple)) and len(value) > MAX_LIST_ITEMS:
+        raise ValueError(f"has {len(value):,} items; at most {MAX_LIST_ITEMS} are accepted")
     return value
 
 
@@ -151,12 +158,19 @@ def _unique(values: list) -> list:
     return seen
 
 
+def _short(value: Any, what: str) -> Any:
+    """A reference longer than any real one is refused before it is looked up and quoted back."""
+    if isinstance(value, str) and len(value) > 100:
+        raise ValueError(f"is {len(value):,} characters long; {what}")
+    return value
+
+
 def _standard(value: Any) -> str:
-    return catalog.resolve(value)
+    return catalog.resolve(_short(value, "a standard reference is a name such as 'ISO 9001'"))
 
 
 def _country(value: Any) -> str:
-    return catalog.resolve_country(value)
+    return catalog.resolve_country(_short(value, "a country is a code such as 'DE'"))
 
 
 def _EnumList(enum: type[Enum]):
@@ -240,6 +254,24 @@ class Profile(BaseModel):
         None, "Months until a certificate is needed (for example a tender date).",
         "In how many months do you need a certificate (for example for a tender)?", ge=1, le=600)
 
+    @field_validator("employees", "sites", "annual_energy_tj", "deadline_months", mode="before")
+    @classmethod
+    def _not_bool(cls, value: Any) -> Any:
+        """`employees: yes` would otherwise count as 1 person: a silent wrong answer."""
+        if isinstance(value, bool):
+            raise ValueError(f"must be a number, not {str(value).lower()}")
+        return value
+
+    @field_validator("name")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        """The name is printed in every output: no terminal escapes or other control codes."""
+        bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            raise ValueError(f"contains a control character (U+{ord(bad):04X}); "
+                             "use printable text")
+        return value
+
     @field_validator("annual_energy_tj")
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
@@ -252,25 +284,38 @@ FIELDS: tuple[str, ...] = tuple(Profile.model_fields)
 
 
 def parse_profile(data: Any, *, source: str | None = None, location: str | None = None) -> Profile:
-    """Validate a mapping into a Profile, or raise ProfileError listing every problem."""
+    """Validate a mapping into a Profile, or raise ProfileError listing the problems (the first
+    MAX_PROBLEMS, then how many more: thousands of junk keys must not flood the terminal)."""
     if isinstance(data, Profile):
         return data
     if not isinstance(data, dict):
         raise ProfileError([Problem(f"a profile must be a mapping of fields, not {type(data).__name__}",
                                     source=source, location=location)])
-    problems = [Problem(f"unknown field '{key}'", field=str(key), source=source, location=location,
-                        suggestions=closest(str(key), FIELDS),
+    unknown = [key for key in data if key not in Profile.model_fields]
+    problems = [Problem(f"unknown field '{printable(key, MAX_FIELD_CHARS)}'", field=str(key),
+                        source=source, location=location, suggestions=closest(str(key), FIELDS),
                         valid=None if closest(str(key), FIELDS) else ", ".join(FIELDS))
-                for key in data if key not in Profile.model_fields]
+                for key in unknown[:MAX_PROBLEMS]]
     known = {k: v for k, v in data.items() if k in Profile.model_fields}
     try:
         profile = Profile.model_validate(known)
     except ValidationError as exc:
         problems += validation_problems(exc, source=source, location=location)
-        raise ProfileError(problems) from None
-    if problems:
-        raise ProfileError(problems)
-    return profile
+    else:
+        if not problems:
+            return profile
+    hidden = len(unknown) - min(len(unknown), MAX_PROBLEMS) + max(0, len(problems) - MAX_PROBLEMS)
+    raise ProfileError(problems[:MAX_PROBLEMS] + ([Problem(
+        f"... and {hidden:,} more problems", source=source, location=location)] if hidden else []))
+
+
+def _shown(value: Any, limit: int = 80) -> str:
+    """A value quoted back in a message: short, even for a 10 MB string or a 5,000-digit number."""
+    try:
+        text = repr(value)
+    except ValueError:             # an int too long to print (sys.get_int_max_str_digits)
+        return "a number with thousands of digits"
+    return printable(text, limit)
 
 
 def validation_problems(exc: ValidationError, *, source: str | None = None,
@@ -287,7 +332,7 @@ def validation_problems(exc: ValidationError, *, source: str | None = None,
             message = "is required"
         elif "input" in err and err["type"] not in ("value_error", "choice") and not isinstance(
                 err["input"], (dict, list)):
-            message = f"{message} (got {err['input']!r})"
+            message = f"{message} (got {_shown(err['input'])})"
         problems.append(Problem(message, field=path or None, source=source, location=location,
                                 suggestions=tuple(ctx.get("suggestions", ())),
                                 valid=ctx.get("valid")))

@@ -1,9 +1,11 @@
 """Shared fixtures: the shipped rule base, the sample profiles, and a minimal example profile."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from advisor.rulebase import load
 
@@ -22,3 +24,10 @@ def rb():
 
 def example(fragment: dict) -> dict:
     return {**EXAMPLE_BASE, **fragment}
+
+
+#: `pytest --hypothesis-profile=long` (scripts/fuzz.sh): the fuzz and property tests run for
+#: minutes instead of seconds; ISO_ADVISOR_FUZZ_EXAMPLES sets how many examples per test.
+settings.register_profile("long", max_examples=int(os.environ.get("ISO_ADVISOR_FUZZ_EXAMPLES",
+                                                                   "5000")),
+                          deadline=None, suppress_health_check=list(HealthCheck))
