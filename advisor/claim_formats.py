@@ -10,6 +10,7 @@ import io
 import json
 from typing import Callable, Sequence
 
+from .batch_formats import neutralise
 from .claim_models import ClaimCheck
 from .claims import ClaimResult
 
@@ -117,15 +118,18 @@ def as_markdown(results: Sequence[ClaimResult], single: bool) -> str:
 
 
 def as_csv(results: Sequence[ClaimResult], single: bool) -> str:
+    """One row per claim; cells holding the input's own text are neutralised for spreadsheets
+    (the others start with fixed words)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in results:
         c = r.check
         if c is None:
-            writer.writerow([r.source, r.supplier or "", "", "", "", "", "", "", r.error.message()])
+            writer.writerow([neutralise(r.source), neutralise(r.supplier or ""), "", "", "", "",
+                             "", "", neutralise(r.error.message())])
             continue
-        writer.writerow([r.source, c.supplier, c.standard, c.verdict,
+        writer.writerow([neutralise(r.source), neutralise(c.supplier), c.standard, c.verdict,
                          "; ".join(f"{f.rule} ({f.severity})" for f in c.red_flags),
                          " | ".join(f"{k.what} ({k.where})" for k in c.checks),
                          c.summary, c.as_of.isoformat(), ""])

@@ -172,3 +172,10 @@ def test_schema_claim_describes_the_contract_fields():
 def test_help_explains_the_command():
     result = run("--help")
     assert result.exit_code == 0 and "credible" in result.stdout and ".csv" in result.stdout
+
+
+def test_csv_cells_from_the_input_cannot_run_as_spreadsheet_formulas(tmp_path):
+    sheet = tmp_path / "suppliers.csv"
+    sheet.write_text('supplier,standard,as_of\n"=HYPERLINK(""http://x"")",ISO 9001,2026-06-30\n')
+    table = rows(run(str(sheet), "--format", "csv").stdout)
+    assert table[0]["supplier"].startswith("'=HYPERLINK")
