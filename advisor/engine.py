@@ -42,9 +42,10 @@ def unavailable_reason() -> str | None:
     try:
         import durable.engine  # noqa: F401
     except ModuleNotFoundError as exc:
-        if exc.name == "durable":
-            return "durable-rules is not installed"
-        return f"durable-rules is installed but incomplete ({exc})"
+        if exc.name != "durable":
+            return f"durable-rules is installed but incomplete ({exc})"
+        newer = " (it does not run on Python 3.13 and newer)" if sys.version_info >= (3, 13) else ""
+        return "durable-rules is not installed" + newer
     except Exception as exc:  # ImportError, or the undefined-symbol failure on Python 3.13+
         return f"durable-rules does not import on Python {sys.version.split()[0]} ({exc})"
     return None

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor import EngineError, evaluate, load_profile
+from advisor import EngineError, ProfileError, evaluate, load_profile
 from advisor import engine as durable
 from advisor import engines
 from advisor.assess import base_fact, run_rules
@@ -125,7 +125,8 @@ class HypothesisDraw(SeededDraw):
         return self.draw(st.one_of(st.sampled_from(NUMBERS[name]), anything))
 
     def text(self):
-        return self.draw(st.text(min_size=1, max_size=60).filter(lambda s: s.strip()))
+        printable = st.characters(categories=["L", "M", "N", "P", "S", "Zs"])
+        return self.draw(st.text(printable, min_size=1, max_size=60))
 
 
 def make_profile(d: SeededDraw) -> dict:
@@ -149,10 +150,10 @@ def make_profile(d: SeededDraw) -> dict:
     return profile
 
 
-def make_fact(d: SeededDraw) -> dict:
+def make_fact(d: SeededDraw, profile: dict) -> dict:
     """A fact as the engines see it, with inferred facts and decisions set at random (even
     combinations the rule base never produces): a direct test of `fire`."""
-    fact = base_fact(RB, parse_profile(make_profile(d)))
+    fact = base_fact(RB, parse_profile(profile))
     for spec in RB.facts.values():
         choices = {"bool": [True, False], "enum": list(spec.values),
                    "number": _thresholds(spec.name)}[spec.kind]
@@ -195,12 +196,18 @@ def assert_same_assessment(profile) -> None:
 
 @st.composite
 def profiles(draw):
-    return make_profile(HypothesisDraw(draw))
+    """Valid profiles only (whatever the model rejects never reaches an engine)."""
+    profile = make_profile(HypothesisDraw(draw))
+    try:
+        parse_profile(profile)
+    except ProfileError:
+        assume(False)
+    return profile
 
 
 @st.composite
 def facts(draw):
-    return make_fact(HypothesisDraw(draw))
+    return make_fact(HypothesisDraw(draw), draw(profiles()))
 
 
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, database=None,
