@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Mapping, Union
 
 from . import catalog
 from .effort import estimate
-from .errors import AdvisorError, EngineError
+from .errors import EngineError, Problem, RuleBaseError
 from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown, label,
                      parse_profile)
 from .conditions import Condition, Test
@@ -336,6 +336,10 @@ def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = No
     `engine` is "durable" or "python" (same results); None picks durable where it imports.
     """
     rb = rulebase(rules)
+    if rb.kind != "advice":
+        raise RuleBaseError([Problem(f"is a '{rb.kind}' rule base; evaluating a profile needs an "
+                                     "'advice' rule base (kind: advice in rulebase.yaml)",
+                                     source=str(rb.path))])
     runner = default_engine(rb, engine)
     parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     try:

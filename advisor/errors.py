@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 MAX_MESSAGE_CHARS = 1000     # longer messages (a 10 MB value quoted back) are cut, length noted

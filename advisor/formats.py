@@ -1,7 +1,6 @@
 """Renderers: one function per output format, chosen by name from `ASSESSMENT_FORMATS`."""
 from __future__ import annotations
 
-import json
 from typing import Callable
 
 from .models import Assessment, Recommendation

@@ -31,7 +31,7 @@ import yaml
 
 from . import catalog
 from .assess import default_engine, run_rules
-from .conditions import All, Any_, Condition, Test
+from .conditions import Any_, Condition, Test
 from .conditions import evaluate as holds
 from .errors import AdvisorError, EngineError, Problem, RuleBaseError
 from .models import Profile, parse_profile

@@ -71,3 +71,9 @@ def test_debug_shows_the_traceback(tmp_path):
 def test_custom_rule_base_folder(tmp_path):
     result = run("--rules", str(tmp_path), "evaluate", SAMPLE)
     assert result.exit_code == 1 and "rulebase.yaml" in result.stderr
+
+
+def test_a_claims_rule_base_cannot_evaluate_a_profile():
+    from advisor.rulebase import shipped_rules_dir
+    result = run("--rules", str(shipped_rules_dir() / "claims"), "evaluate", SAMPLE)
+    assert result.exit_code == 1 and "'claims' rule base" in result.stderr
