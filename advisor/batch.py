@@ -103,7 +103,13 @@ def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS) -> Iterator[R
                       + ", ".join(BATCH_SUFFIXES) + " files or folders")
         return
     try:
-        yield from reader(source)
+        empty = True
+        for record in reader(source):
+            empty = False
+            yield record
+        if empty:             # an input that silently scores nothing looks like success
+            raise InputError([Problem("holds no records (an empty list, or no rows or lines)",
+                                      source=source)])
     except AdvisorError as exc:
         yield Record(source, None, error=exc.with_source(source))
 
@@ -244,29 +250,32 @@ def default_jobs() -> int:
 
 
 def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]], *,
-                  jobs: int | None = None, rules: RulesArg = None,
+                  jobs: int | None = None, rules: RulesArg = None, engine: str | None = None,
                   chunksize: int = CHUNKSIZE) -> Iterator[Result]:
     """Score profiles in input order: an Assessment each, or a BatchError in its place.
 
     `jobs` processes score in parallel (default: one per CPU); the results are the same for any
-    number. The rule base is loaded (and checked) once, here, before any profile is read.
+    number. The rule base is loaded (and checked) and the engine (as in `evaluate`) set up once,
+    here, before any profile is read.
     """
     rb = rulebase(rules)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    from .assess import default_engine
+    default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return (_score(item, rb) for item in items)
-    return _pooled(items, rb, jobs, max(1, chunksize))
+        return (_score(item, rb, engine) for item in items)
+    return _pooled(items, (rb, engine), jobs, max(1, chunksize))
 
 
-def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None,
-                rules: RulesArg = None) -> Iterator[tuple[str, Result]]:
+def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
+                engine: str | None = None) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
     records, sources = itertools.tee(read_profiles(inputs))
     return zip((printable(r.source) for r in sources),
-               evaluate_many(records, jobs=jobs, rules=rules))
+               evaluate_many(records, jobs=jobs, rules=rules, engine=engine))
 
 
 def _prepare(item: Any, n: int) -> Record | BatchError:
@@ -283,36 +292,37 @@ def _failure(record: Record, exc: AdvisorError) -> BatchError:
                       printable(name, 200) if isinstance(name, str) else None)
 
 
-def _score(item: Record | BatchError, rb) -> Result:
+def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
     if isinstance(item, BatchError):
         return item
     data = item.data
     if isinstance(data, Mapping) and not isinstance(data, dict):
         data = dict(data)
     try:
-        return evaluate(parse_profile(data, source=item.file, location=item.location), rules=rb)
+        return evaluate(parse_profile(data, source=item.file, location=item.location), rules=rb,
+                        engine=engine)
     except AdvisorError as exc:
         return _failure(item, exc.with_source(item.file, item.location))
 
 
-_worker_rules = None
+_worker_setup: tuple = (None, None)     # (rule base, engine name) in a worker process
 
 
-def _init_worker(rb) -> None:
+def _init_worker(setup: tuple) -> None:
     """Worker start: Ctrl-C is the parent's to handle, SIGTERM ends a worker quietly (not with the
     parent's handler, inherited by fork); the engine is registered once."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    global _worker_rules
-    _worker_rules = rb
+    global _worker_setup
+    _worker_setup = setup
     from .assess import default_engine
-    default_engine(rb)
+    default_engine(*setup)
 
 
 def _score_chunk(chunk: list[Record | BatchError]) -> list[str | BatchError]:
     """Score in a worker; assessments travel as JSON text, which is cheaper than pickled models."""
-    results = (_score(item, _worker_rules) for item in chunk)
+    results = (_score(item, *_worker_setup) for item in chunk)
     return [r.model_dump_json() if isinstance(r, Assessment) else r for r in results]
 
 
@@ -321,7 +331,8 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _pooled(items: Iterator[Record | BatchError], rb, jobs: int, chunksize: int) -> Iterator[Result]:
+def _pooled(items: Iterator[Record | BatchError], setup: tuple, jobs: int,
+            chunksize: int) -> Iterator[Result]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     import multiprocessing
@@ -329,12 +340,11 @@ def _pooled(items: Iterator[Record | BatchError], rb, jobs: int, chunksize: int)
     chunks = _chunks(items, chunksize)
     head = list(itertools.islice(chunks, 2))
     if len(head) < 2:                       # one chunk or less: not worth starting processes
-        yield from (_score(item, rb) for chunk in head for item in chunk)
+        yield from (_score(item, *setup) for chunk in head for item in chunk)
         return
-    from .assess import default_engine
-    default_engine(rb)                      # registered before fork: workers inherit it
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(rb,))
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                               initargs=(setup,))
     pending: deque = deque()
     try:
         for chunk in itertools.chain(head, chunks):

@@ -159,9 +159,13 @@ def _unique(values: list) -> list:
 
 
 def _short(value: Any, what: str) -> Any:
-    """A reference longer than any real one is refused before it is looked up and quoted back."""
+    """A reference longer than any real one, or with control characters or lone surrogates, is
+    refused before it is looked up and quoted back (pydantic-core cannot even carry a message
+    holding a surrogate: it raises UnicodeEncodeError)."""
     if isinstance(value, str) and len(value) > 100:
         raise ValueError(f"is {len(value):,} characters long; {what}")
+    if isinstance(value, str) and printable(value) != value:
+        raise ValueError(f"'{printable(value)}' holds a control character or invalid Unicode; {what}")
     return value
 
 

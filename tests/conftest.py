@@ -26,6 +26,13 @@ def example(fragment: dict) -> dict:
     return {**EXAMPLE_BASE, **fragment}
 
 
+def pytest_configure(config):
+    """A failing Hypothesis test is reported through libcst, which imports the deprecated
+    mypy_extensions.TypedDict: under `filterwarnings = error` the report itself would crash."""
+    config.addinivalue_line("filterwarnings",
+                            "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")
+
+
 #: `pytest --hypothesis-profile=long` (scripts/fuzz.sh): the fuzz and property tests run for
 #: minutes instead of seconds; ISO_ADVISOR_FUZZ_EXAMPLES sets how many examples per test.
 settings.register_profile("long", max_examples=int(os.environ.get("ISO_ADVISOR_FUZZ_EXAMPLES",

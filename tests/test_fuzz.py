@@ -1,0 +1,202 @@
+"""Fuzzing the readers: random bytes, mutated documents and structured junk never escape as
+anything but an AdvisorError with a short printable message, and what reads as a profile scores.
+
+CI runs a few seconds of each; `scripts/fuzz.sh` (the `long` Hypothesis profile in conftest)
+runs the same tests for minutes. A finding becomes an explicit @example here and a fix.
+"""
+from __future__ import annotations
+
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from advisor import AdvisorError, Assessment, Profile, evaluate, load_profile
+from advisor.batch import BatchError, evaluate_many, read_file
+from advisor.batch_formats import BATCH_FORMATS, write_batch
+from advisor.cli import cli
+from advisor.models import FIELDS, parse_profile
+
+from strategies import budget, profiles
+
+FOLDER = Path(tempfile.mkdtemp(prefix="iso-advisor-fuzz-"))
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+MAX_MESSAGE = 40_000            # MAX_PROBLEMS problems of at most ~1,000 characters each, and more
+
+
+def fuzz_file(data: bytes, suffix: str) -> Path:
+    path = FOLDER / f"input{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+def check_error(exc: AdvisorError) -> None:
+    """An error users see: bounded, printable, encodable, and it says something."""
+    text = str(exc)
+    assert exc.problems and text.strip()
+    assert len(text) < MAX_MESSAGE, len(text)
+    assert not UNPRINTABLE.search(text), text[:300]
+    text.encode("utf-8")
+
+
+def check_scored(results: list) -> None:
+    """Every record scored or failed in its place, and every output format can be written."""
+    for result in results:
+        if isinstance(result, BatchError):
+            check_error(AdvisorError(list(result.problems)))
+        else:
+            assert isinstance(result, Assessment)
+    for fmt in BATCH_FORMATS:
+        stream = io.StringIO()
+        write_batch(((f"row {n}", r) for n, r in enumerate(results)), stream, fmt, summary=True)
+        stream.getvalue().encode("utf-8")
+
+
+def check_load(data: bytes, suffix: str) -> None:
+    """load_profile: a Profile (which must then score) or an AdvisorError, nothing else."""
+    try:
+        profile = load_profile(fuzz_file(data, suffix))
+    except AdvisorError as exc:
+        check_error(exc)
+        return
+    assert isinstance(profile, Profile)
+    evaluate(profile).model_dump_json().encode("utf-8")
+
+
+def check_batch(data: bytes, suffix: str) -> None:
+    """The batch readers never raise: what cannot be read is a record with an error."""
+    records = list(read_file(fuzz_file(data, suffix)))
+    assert records
+    check_scored(list(evaluate_many(records, jobs=1)))
+
+
+SUFFIXES = [".yaml", ".json"]
+BATCH_SUFFIXES = [".yaml", ".json", ".jsonl", ".csv"]
+SEED_DOCUMENTS = [b"name: A\nsector: retail\nemployees: 3\n",
+                  b'{"name": "A", "sector": "retail", "employees": 3, "countries": ["DE"]}',
+                  b"name,sector,employees,countries\nA,retail,3,DE;FR\n"]
+
+
+@budget(150)
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from(SUFFIXES))
+@example(data="name: A\nsector: retail\nemployees: 3\n".encode("utf-16"), suffix=".yaml")
+@example(data=b"\xef\xbb\xbf" + SEED_DOCUMENTS[1], suffix=".json")
+def test_random_bytes_into_load_profile(data, suffix):
+    check_load(data, suffix)
+
+
+@budget(150)
+@given(data=st.binary(max_size=2000), suffix=st.sampled_from(BATCH_SUFFIXES))
+@example(data=SEED_DOCUMENTS[2], suffix=".csv")
+def test_random_bytes_into_the_batch_readers(data, suffix):
+    check_batch(data, suffix)
+
+
+@st.composite
+def mutated(draw, documents: st.SearchStrategy[bytes]) -> bytes:
+    """A document with a few bytes inserted, deleted or replaced: near-valid input reaches deeper
+    into parsers and models than random bytes do."""
+    data = bytearray(draw(documents))
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, len(data)))
+        op = draw(st.sampled_from(["insert", "delete", "replace"]))
+        junk = draw(st.sampled_from([b"\x00", b"\xff", b"\n", b"\"", b"'", b",", b";", b":", b"[",
+                                     b"{", b"}", b"&a", b"*a", b"!!", b"- ", b"  ", b"\\u", b"NaN",
+                                     b"1e999", b"9" * 50, b"\r", b"#", b"\xc3", b"\t", b"%", b"?"])
+                    | st.binary(min_size=1, max_size=4))
+        if op == "insert":
+            data[at:at] = junk
+        elif op == "delete":
+            del data[at:at + len(junk)]
+        else:
+            data[at:at + len(junk)] = junk
+    return bytes(data)
+
+
+def _yaml(profile: dict) -> bytes:
+    return yaml.safe_dump(profile, allow_unicode=True).encode()
+
+
+def _json(profile: dict) -> bytes:
+    return json.dumps(profile, ensure_ascii=False).encode()
+
+
+def _csv(profile: dict) -> bytes:
+    cells = {k: ";".join(map(str, v)) if isinstance(v, list) else "" if v is None else str(v)
+             for k, v in profile.items()}
+    quote = lambda c: '"' + c.replace('"', '""') + '"'   # noqa: E731
+    return (",".join(cells) + "\n" + ",".join(map(quote, cells.values())) + "\n").encode()
+
+
+WRITERS = {".yaml": _yaml, ".json": _json, ".jsonl": _json, ".csv": _csv}
+
+
+@budget(60)
+@given(data=st.data(), suffix=st.sampled_from(BATCH_SUFFIXES))
+def test_mutated_documents_into_every_reader(data, suffix):
+    document = data.draw(mutated(profiles().map(WRITERS[suffix])), label="document")
+    if suffix in SUFFIXES:
+        check_load(document, suffix)
+    check_batch(document, suffix)
+
+
+junk_scalars = (st.none() | st.booleans() | st.integers() | st.integers(-10**60, 10**60)
+                | st.floats() | st.text(max_size=30)
+                | st.text(st.characters(codec=None), max_size=10)
+                | st.sampled_from(["ISO 9001", "DE", "uk", "high", "retail", "yes", "", " ", ";",
+                                   "nan", "-1", "1e9", "0x10", "ISO 26000", "OHSAS 18001"]))
+junk = st.recursive(junk_scalars, lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+junk_profiles = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=12), junk, max_size=10)
+
+
+@budget(60)
+@given(data=junk_profiles | junk)
+@example(data={"name": "A", "sector": "retail", "employees": True})
+@example(data={"name": "A\x00", "sector": "retail", "employees": 1})
+@example(data={"countries": "\ud800"})            # crashed pydantic-core: UnicodeEncodeError
+@example(data={"certified": ["ISO \ud800"], "sector": "\udcff", "goals": ["\ud800"]})
+def test_structured_junk_into_parse_profile(data):
+    """parse_profile: a Profile that scores, or a ProfileError; never another exception."""
+    try:
+        profile = parse_profile(data, source="fuzz")
+    except AdvisorError as exc:
+        check_error(exc)
+        return
+    evaluate(profile).model_dump_json().encode("utf-8")
+
+
+@budget(25)
+@given(overrides=st.dictionaries(st.sampled_from(FIELDS), junk, max_size=3),
+       base=profiles())
+def test_valid_profiles_with_a_few_junk_fields_score_or_fail_in_place(overrides, base):
+    results = list(evaluate_many([base, {**base, **overrides}, base], jobs=1))
+    assert isinstance(results[0], Assessment) and results[2] == results[0]
+    check_scored(results)
+
+
+@budget(40)
+@given(data=st.binary(max_size=500) | mutated(st.sampled_from(SEED_DOCUMENTS)))
+def test_random_standard_input_into_the_command_line(data):
+    result = CliRunner().invoke(cli, ["evaluate", "-", "--format", "json"], input=data)
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output and "internal error" not in result.stderr, result.stderr
+    if result.exit_code == 0:
+        json.loads(result.stdout)
+    else:
+        assert result.stderr.startswith("error: ") and len(result.stderr) < MAX_MESSAGE
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clean_folder():
+    yield
+    for path in FOLDER.iterdir():
+        path.unlink()
+    FOLDER.rmdir()
