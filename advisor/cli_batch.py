@@ -71,7 +71,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     from .batch_formats import BATCH_FORMATS, failure_report, summary_text, write_batch
     from .output import atomic_output
 
-    results = score_paths(inputs, jobs=jobs, rules=settings.rules)
+    results = score_paths(inputs, jobs=jobs, rules=settings.rules, engine=settings.engine)
     with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
         portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:

@@ -195,3 +195,11 @@ def test_portfolio_counts_decisions_and_reasons():
     summary = portfolio.to_dict()
     assert summary["standards"][0]["standard"] == "ISO 9001"
     assert isinstance(AdvisorError("x"), ValueError)
+
+
+def test_the_python_engine_scores_a_batch_the_same():
+    many = records(MIXED)
+    durable = _outputs(evaluate_many(many, jobs=1, engine="durable"))
+    assert _outputs(evaluate_many(many, jobs=2, chunksize=2, engine="python")) == durable
+    with pytest.raises(AdvisorError, match="unknown engine"):
+        evaluate_many(many, engine="pyton")

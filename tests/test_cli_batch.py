@@ -145,3 +145,9 @@ def test_a_broken_rule_base_writes_nothing(tmp_path):
 @pytest.mark.parametrize("args", [[], [MIXED, "--format", "xml"], [MIXED, "--jobs", "0"]])
 def test_usage_errors_exit_2(args):
     assert run(*args).exit_code == 2
+
+
+def test_the_engine_option_applies_to_batch():
+    chosen = CliRunner().invoke(cli, ["--engine", "python", "batch", MIXED, "--format", "jsonl"])
+    assert chosen.stdout == run(MIXED, "--format", "jsonl").stdout
+    assert chosen.exit_code == 1 and chosen.stderr.startswith("scored 8 profiles, 4 failed:")
