@@ -103,7 +103,13 @@ def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS) -> Iterator[R
                       + ", ".join(BATCH_SUFFIXES) + " files or folders")
         return
     try:
-        yield from reader(source)
+        empty = True
+        for record in reader(source):
+            empty = False
+            yield record
+        if empty:             # an input that silently scores nothing looks like success
+            raise InputError([Problem("holds no records (an empty list, or no rows or lines)",
+                                      source=source)])
     except AdvisorError as exc:
         yield Record(source, None, error=exc.with_source(source))
 
