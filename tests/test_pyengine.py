@@ -18,11 +18,16 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor import EngineError, ProfileError, evaluate, load_profile
+from advisor import AdvisorError, EngineError, ProfileError, evaluate, load_profile
+from advisor.claim_models import FIELDS as CLAIM_FIELDS
+from advisor.claim_models import parse_claim
+from advisor.claims import EXAMPLE_BASE as CLAIM_EXAMPLE_BASE
+from advisor.claims import check_claim, claims_rulebase
 from advisor import engine as durable
 from advisor import engines
 from advisor.assess import base_fact, run_rules
@@ -33,7 +38,7 @@ from advisor.models import Profile, parse_profile
 from advisor.pyengine import PythonEngine
 from advisor.rulebase import DECISIONS, PROFILE_TYPES, load
 
-from conftest import PROFILES, ROOT, example
+from conftest import DATA, PROFILES, ROOT, example
 
 RB = load()
 EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "100"))
@@ -243,15 +248,21 @@ def test_hypothesis_profiles_give_identical_assessments(profile):
 
 @needs_durable
 def test_seeded_sweep_gives_identical_runs_and_assessments():
-    """SWEEP profiles: identical rule runs for all, byte-identical assessments for every 20th."""
+    """SWEEP profiles: identical rule runs for all, byte-identical assessments for every 20th;
+    between them they fire every rule of the rule base."""
     rng = random.Random(20261121)
+    fired: set[str] = set()
     for n in range(SWEEP):
         profile = parse_profile(make_profile(SeededDraw(rng)))
+        ran = run_outcome(profile, "python")
         if n % 20 == 0:
             assert_same_assessment(profile)
-        elif run_outcome(profile, "durable") != run_outcome(profile, "python"):
+        elif run_outcome(profile, "durable") != ran:
             assert_same_assessment(profile)    # fails, showing the profile and the difference
             pytest.fail(f"the engines ran differently on {profile.model_dump()}")
+        fired.update(key.split("[")[0] for key in ran[0])
+    if SWEEP >= 2000:
+        assert fired == {rule.id for rule in RB.rules}
 
 
 @needs_durable
@@ -306,6 +317,95 @@ def test_unhashable_rule_values_compare_one_by_one(rb):
     assert run({"goals": ["insurance"]}) == ["k"]
     assert run({"goals": [["x"]]}) == ["k"]
     assert run({"goals": ["other"]}) == [] and run({"goals": None}) == []
+
+
+# -- claim checks --------------------------------------------------------------------------------
+
+CLAIM_RB = claims_rulebase()
+CLAIM_CASES = yaml.safe_load((DATA / "claims" / "red_flags.yaml").read_text("utf-8"))
+REAL_CLAIMS = [c["claim"] for c in CLAIM_CASES] + [
+    yaml.safe_load((DATA / "claims" / "clean.yaml").read_text("utf-8"))]
+
+
+def _claim_pools() -> dict[str, list]:
+    """Per claim field, every value the claim rules' examples and the realistic cases use, plus
+    unknown: mixing them reaches the words, bodies, dates and thresholds the rules test."""
+    pools: dict[str, list] = {name: [None] for name in CLAIM_FIELDS}
+    fragments = [CLAIM_EXAMPLE_BASE, *REAL_CLAIMS] + [
+        f for rule in CLAIM_RB.rules for kind in ("fires", "not_fires")
+        for f in rule.examples.get(kind, [])]
+    for fragment in fragments:
+        for name, value in fragment.items():
+            if value not in pools[name]:
+                pools[name].append(value)
+    pools["audit_days"] += [0, 0.5, 1e-05, 250]
+    pools["employees"] += [1, 10_000_000]
+    pools["sites"] += [[], ["Site A", "Site B"]]
+    pools["supplier"] = [v for v in pools["supplier"] if v is not None]
+    pools["standard"] = [v for v in pools["standard"] if v is not None]
+    pools["as_of"] = [v for v in pools["as_of"] if v is not None]     # results must not vary by day
+    return pools
+
+
+CLAIM_POOLS = _claim_pools()
+
+
+def make_claim(d: SeededDraw) -> dict:
+    return {name: d.one(values) for name, values in CLAIM_POOLS.items()}
+
+
+@st.composite
+def claims(draw):
+    """Valid claims only: a mix the model rejects (say, two different editions) never runs."""
+    claim = make_claim(HypothesisDraw(draw))
+    try:
+        parse_claim(claim)
+    except AdvisorError:
+        assume(False)
+    return claim
+
+
+def assert_same_claim_check(claim: dict) -> None:
+    results = {}
+    for engine in engines.ENGINES:
+        try:
+            results[engine] = check_claim(claim, rules=CLAIM_RB, engine=engine).model_dump_json(indent=1)
+        except AdvisorError as exc:
+            results[engine] = f"{type(exc).__name__}: {exc}"
+    if results["durable"] != results["python"]:
+        diff = "\n".join(list(difflib.unified_diff(results["durable"].splitlines(),
+                                                   results["python"].splitlines(), "durable",
+                                                   "python", lineterm=""))[:40])
+        pytest.fail(f"the engines judge this claim differently:\n{claim}\n{diff}")
+
+
+@needs_durable
+@PROPERTY
+@given(claims())
+def test_hypothesis_claims_give_identical_checks(claim):
+    assert_same_claim_check(claim)
+
+
+@needs_durable
+def test_seeded_claims_and_every_real_case_give_identical_checks():
+    rng = random.Random(6)
+    mixed = [make_claim(SeededDraw(rng)) for _ in range(SWEEP // 4)]
+    for claim in REAL_CLAIMS + mixed:
+        assert_same_claim_check(claim)
+    fired = {r for c in mixed for r in check_claim(c, rules=CLAIM_RB, engine="python").fired_rules}
+    assert fired == {rule.id for rule in CLAIM_RB.rules}    # the mix exercises every claim rule
+    valid = [c for c in mixed if _valid_claim(c)]
+    assert len(valid) >= len(mixed) // 2
+    verdicts = {check_claim(c, rules=CLAIM_RB, engine="python").verdict for c in valid[:200]}
+    assert {"verify", "not_credible"} <= verdicts         # the mix reaches more than one verdict
+
+
+def _valid_claim(claim: dict) -> bool:
+    try:
+        parse_claim(claim)
+    except AdvisorError:
+        return False
+    return True
 
 
 # -- selection -----------------------------------------------------------------------------------
