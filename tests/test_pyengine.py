@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from advisor import AdvisorError, EngineError, ProfileError, evaluate, load_profile
+from advisor import AdvisorError, EngineError, evaluate, load_profile
 from advisor.claim_models import FIELDS as CLAIM_FIELDS
 from advisor.claim_models import parse_claim
 from advisor.claims import EXAMPLE_BASE as CLAIM_EXAMPLE_BASE
@@ -182,37 +182,47 @@ def run_outcome(profile: Profile, engine: str):
             run.decisions)
 
 
-def outcome(profile, engine: str) -> str:
-    """The assessment JSON, or the error; both engines must give the same."""
-    try:
-        return evaluate(profile, rules=RB, engine=engine).model_dump_json(indent=1)
-    except EngineError as exc:
-        return f"EngineError: {exc}"
+def same_on_both(subject: dict, judge) -> None:
+    """`judge(engine)` gives JSON text; both engines must give the same bytes (or the same error),
+    else the test fails showing `subject` and the first lines that differ."""
+    results = {}
+    for engine in engines.ENGINES:
+        try:
+            results[engine] = judge(engine).model_dump_json(indent=1)
+        except AdvisorError as exc:
+            results[engine] = f"{type(exc).__name__}: {exc}"
+    if results["durable"] != results["python"]:
+        diff = "\n".join(list(difflib.unified_diff(results["durable"].splitlines(),
+                                                   results["python"].splitlines(), "durable",
+                                                   "python", lineterm=""))[:40])
+        pytest.fail(f"the engines disagree on:\n{json.dumps(subject, indent=1, default=str)}\n{diff}")
 
 
 def assert_same_assessment(profile) -> None:
-    want, got = outcome(profile, "durable"), outcome(profile, "python")
-    if want != got:
-        shown = profile.model_dump() if isinstance(profile, Profile) else profile
-        diff = "\n".join(list(difflib.unified_diff(want.splitlines(), got.splitlines(), "durable",
-                                                   "python", lineterm=""))[:40])
-        pytest.fail(f"the engines disagree on this profile:\n{json.dumps(shown, indent=1)}\n{diff}")
+    shown = profile.model_dump() if isinstance(profile, Profile) else profile
+    same_on_both(shown, lambda engine: evaluate(profile, rules=RB, engine=engine))
 
 
-@st.composite
-def profiles(draw):
-    """Valid profiles only (whatever the model rejects never reaches an engine)."""
-    profile = make_profile(HypothesisDraw(draw))
-    try:
-        parse_profile(profile)
-    except ProfileError:
-        assume(False)
-    return profile
+def valid_only(make, parse):
+    """A Hypothesis strategy of what `make` draws, kept only if `parse` accepts it (input the
+    models reject never reaches an engine)."""
+    @st.composite
+    def strategy(draw):
+        value = make(HypothesisDraw(draw))
+        try:
+            parse(value)
+        except AdvisorError:
+            assume(False)
+        return value
+    return strategy()
+
+
+profile_strategy = valid_only(make_profile, parse_profile)
 
 
 @st.composite
 def facts(draw):
-    return make_fact(HypothesisDraw(draw), draw(profiles()))
+    return make_fact(HypothesisDraw(draw), draw(profile_strategy))
 
 
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -241,7 +251,7 @@ def test_generators_cover_every_field_value_null_and_full_list():
 
 @needs_durable
 @PROPERTY
-@given(profiles())
+@given(profile_strategy)
 def test_hypothesis_profiles_give_identical_assessments(profile):
     assert_same_assessment(profile)
 
@@ -354,34 +364,16 @@ def make_claim(d: SeededDraw) -> dict:
     return {name: d.one(values) for name, values in CLAIM_POOLS.items()}
 
 
-@st.composite
-def claims(draw):
-    """Valid claims only: a mix the model rejects (say, two different editions) never runs."""
-    claim = make_claim(HypothesisDraw(draw))
-    try:
-        parse_claim(claim)
-    except AdvisorError:
-        assume(False)
-    return claim
+claim_strategy = valid_only(make_claim, parse_claim)     # e.g. not two different editions
 
 
 def assert_same_claim_check(claim: dict) -> None:
-    results = {}
-    for engine in engines.ENGINES:
-        try:
-            results[engine] = check_claim(claim, rules=CLAIM_RB, engine=engine).model_dump_json(indent=1)
-        except AdvisorError as exc:
-            results[engine] = f"{type(exc).__name__}: {exc}"
-    if results["durable"] != results["python"]:
-        diff = "\n".join(list(difflib.unified_diff(results["durable"].splitlines(),
-                                                   results["python"].splitlines(), "durable",
-                                                   "python", lineterm=""))[:40])
-        pytest.fail(f"the engines judge this claim differently:\n{claim}\n{diff}")
+    same_on_both(claim, lambda engine: check_claim(claim, rules=CLAIM_RB, engine=engine))
 
 
 @needs_durable
 @PROPERTY
-@given(claims())
+@given(claim_strategy)
 def test_hypothesis_claims_give_identical_checks(claim):
     assert_same_claim_check(claim)
 
