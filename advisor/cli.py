@@ -76,7 +76,8 @@ def _debug(ctx: click.Context) -> bool:
 @click.group(cls=AdvisorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--rules", "rules", type=click.Path(path_type=Path), default=None,
               help="Use this rule base folder instead of the shipped one.")
-@click.option("--engine", type=click.Choice(engines.ENGINES), default=None,
+@click.option("--engine", type=click.Choice(engines.ENGINES), default=None, envvar=engines.ENV,
+              show_envvar=True,
               help="Rules engine (same results): durable_rules, or the built-in Python evaluator. "
                    "Default: durable where it is installed and imports, else python.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")

@@ -16,10 +16,16 @@ from .pyengine import PythonEngine
 from .rulebase import RuleBase
 
 ENGINES = ("durable", "python")
+ENV = "ISO_ADVISOR_ENGINE"          # the command line's default for --engine
 Engine = Union[durable.DurableEngine, PythonEngine]
 
 _lock = threading.Lock()
 _python: dict[str, PythonEngine] = {}
+
+
+def available_engines() -> tuple[str, ...]:
+    """The engines that can run here (python always; durable where it imports)."""
+    return tuple(name for name in ENGINES if name == "python" or durable.available())
 
 
 def default_name() -> str:
@@ -33,7 +39,7 @@ def fallback_notice() -> str | None:
     if reason is None:
         return None
     return (f"{reason}; using the built-in Python evaluator, which gives the same results "
-            "(choose it with --engine python to silence this note)")
+            f"(choose it with --engine python or {ENV}=python to silence this note)")
 
 
 def resolve(name: str | None) -> str:

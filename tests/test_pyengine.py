@@ -404,13 +404,14 @@ def _valid_claim(claim: dict) -> bool:
 
 @pytest.fixture
 def no_durable(monkeypatch):
-    """Pretend durable_rules does not import (as on Python 3.13)."""
+    """Pretend durable_rules does not import (as on Python 3.13), with no engine chosen."""
     monkeypatch.setattr(durable, "unavailable_reason",
                         lambda: "durable-rules does not import on Python 3.13.0 (undefined symbol)")
+    monkeypatch.delenv(engines.ENV, raising=False)
 
 
 def test_default_is_durable_where_it_imports_else_python(no_durable):
-    assert engines.default_name() == "python"
+    assert engines.default_name() == "python" and engines.available_engines() == ("python",)
     assert isinstance(engines.engine_for(RB), PythonEngine)
     assert "Python evaluator" in engines.fallback_notice()
 
@@ -418,6 +419,7 @@ def test_default_is_durable_where_it_imports_else_python(no_durable):
 def test_default_engine_where_durable_imports():
     if durable.available():
         assert engines.default_name() == "durable" and engines.fallback_notice() is None
+        assert engines.available_engines() == ("durable", "python")
     else:
         assert engines.default_name() == "python" and engines.fallback_notice()
 
@@ -451,6 +453,14 @@ def test_cli_engine_durable_where_missing_exits_1_with_the_reason(no_durable):
     assert "error: the durable engine cannot run" in result.stderr and result.stdout == ""
 
 
+def test_the_environment_variable_chooses_the_engine_and_silences_the_note(no_durable):
+    sample = str(ROOT / "profiles" / "saas-startup.yaml")
+    chosen = CliRunner().invoke(cli, ["evaluate", sample], env={engines.ENV: "python"})
+    assert chosen.exit_code == 0 and chosen.stderr == "" and "Plan, in order" in chosen.stdout
+    refused = CliRunner().invoke(cli, ["evaluate", sample], env={engines.ENV: "durable"})
+    assert refused.exit_code == 1 and "the durable engine cannot run" in refused.stderr
+
+
 def test_runs_without_durable_installed_and_never_imports_it():
     """A process where `import durable` fails: the default falls back, python runs, durable is untouched."""
     code = ("import sys\n"
@@ -462,8 +472,9 @@ def test_runs_without_durable_installed_and_never_imports_it():
             "from advisor.cli import main; sys.argv = ['iso-advisor', 'evaluate', "
             f"{str(ROOT / 'profiles' / 'saas-startup.yaml')!r}, '--format', 'json']\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n")
+    env = {k: v for k, v in os.environ.items() if k != engines.ENV}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, timeout=60)
+                          cwd=ROOT, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("durable-rules is not installed") == 1
     expected = CliRunner().invoke(cli, ["--engine", "python", "evaluate",
