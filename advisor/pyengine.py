@@ -1,14 +1,15 @@
 """The pure-Python evaluator: the same rule base, the same semantics, no durable_rules.
 
 It exists so the advisor installs and runs where durable_rules cannot (Python 3.13+, no C
-compiler), and because plain Python is far faster. Each stratum is compiled once into one
-Python function that reads every field once and tests every rule in firing order. Compiling
-beats calling a closure per test by about 6x (measured: 15 µs against 100 µs per profile over
-185 rules). The generated source holds only names this module makes up (`v3`, `c17`): every
-field name, rule value and key is bound as a global of the function, never pasted into code,
-so no rule file can inject code. The semantics are those of `advisor.conditions.evaluate`
-(a test on an unknown field is false, except `unknown`); `tests/test_pyengine.py` proves both
-engines give the same assessments. An engine holds no mutable state: safe from any thread.
+compiler), and because plain Python is far faster. Each stratum is compiled once (about
+25 ms for the shipped rule base) into one Python function that reads every field once and
+tests every rule in firing order: about 6x faster than a closure per test (measured 15 µs
+against 100 µs per profile, 185 rule instances). The generated source holds only names this
+module makes up (`v3`, `c17`): every field name, rule value and key is bound as a global of
+the function, never pasted into code, so no rule file can inject code. The semantics are
+those of `advisor.conditions.evaluate` (a test on an unknown field is false, except
+`unknown`); `tests/test_pyengine.py` proves both engines give the same assessments. An
+engine holds no mutable state: safe from any thread.
 """
 from __future__ import annotations
 

@@ -95,7 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="500 profiles, batch of 1,000")
     parser.add_argument("--profiles", type=int, help="profiles timed in-process (default 3000)")
-    parser.add_argument("--batch", type=int, help="profiles in the batch run (default 5000; 0 skips)")
+    parser.add_argument("--batch", type=int,
+                        help="profiles in the batch run (default 5000; 0 skips)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     n = args.profiles or (500 if args.quick else 3000)

@@ -15,7 +15,7 @@ import os
 import random
 import subprocess
 import sys
-from pathlib import Path
+from typing import Optional
 
 import pytest
 import yaml
@@ -44,7 +44,7 @@ RB = load()
 EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "100"))
 SWEEP = int(os.environ.get("DIFF_SWEEP", "2000"))
 needs_durable = pytest.mark.skipif(not durable.available(),
-                                   reason=f"durable_rules cannot run here: {durable.unavailable_reason()}")
+                                   reason=f"durable cannot run: {durable.unavailable_reason()}")
 
 
 # -- generating profiles and facts from the model and the rule base ------------------------------
@@ -72,7 +72,8 @@ def _thresholds(name: str) -> list:
             walk(item)
     for inst in RB.instances:
         walk(inst.condition)
-    integer = name in Profile.model_fields and Profile.model_fields[name].annotation in (int, int | None)
+    integer = name in Profile.model_fields and \
+        Profile.model_fields[name].annotation in (int, Optional[int])
     values = {int(v) if integer else float(v) for v in found if low <= v <= high}
     return sorted(values)
 
@@ -195,7 +196,8 @@ def same_on_both(subject: dict, judge) -> None:
         diff = "\n".join(list(difflib.unified_diff(results["durable"].splitlines(),
                                                    results["python"].splitlines(), "durable",
                                                    "python", lineterm=""))[:40])
-        pytest.fail(f"the engines disagree on:\n{json.dumps(subject, indent=1, default=str)}\n{diff}")
+        shown = json.dumps(subject, indent=1, default=str)
+        pytest.fail(f"the engines disagree on:\n{shown}\n{diff}")
 
 
 def assert_same_assessment(profile) -> None:
@@ -318,12 +320,11 @@ def test_python_engine_fires_exactly_the_rules_whose_condition_holds(fact):
 
 def test_unhashable_rule_values_compare_one_by_one(rb):
     """A custom rule base may hold values a set cannot: the engine falls back to a tuple."""
-    from advisor.conditions import Any_
+    from dataclasses import replace
+
     from advisor.pyengine import _Compiler
-    layer = [rb.instances[0].__class__(
-        "k", rb.instances[0].rule, 0, 0, Any_((conditions.Test("goals", "contains_any", (["x"], "insurance")),)),
-        rb.instances[0].conclusion, "", ("goals",))]
-    run = _Compiler().function(layer, "test")
+    test = conditions.Test("goals", "contains_any", (["x"], "insurance"))
+    run = _Compiler().function([replace(rb.instances[0], key="k", condition=test)], "test")
     assert run({"goals": ["insurance"]}) == ["k"]
     assert run({"goals": [["x"]]}) == ["k"]
     assert run({"goals": ["other"]}) == [] and run({"goals": None}) == []
@@ -462,7 +463,7 @@ def test_the_environment_variable_chooses_the_engine_and_silences_the_note(no_du
 
 
 def test_runs_without_durable_installed_and_never_imports_it():
-    """A process where `import durable` fails: the default falls back, python runs, durable is untouched."""
+    """A process where `import durable` fails: the default falls back to python, which runs."""
     code = ("import sys\n"
             "class NoDurable:\n"
             "    def find_spec(self, name, path=None, target=None):\n"
@@ -477,6 +478,7 @@ def test_runs_without_durable_installed_and_never_imports_it():
                           cwd=ROOT, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("durable-rules is not installed") == 1
-    expected = CliRunner().invoke(cli, ["--engine", "python", "evaluate",
-                                        str(ROOT / "profiles" / "saas-startup.yaml"), "--format", "json"])
+    sample = str(ROOT / "profiles" / "saas-startup.yaml")
+    expected = CliRunner().invoke(cli, ["--engine", "python", "evaluate", sample,
+                                        "--format", "json"])
     assert done.stdout == expected.stdout
