@@ -7,10 +7,12 @@ number of chunks in flight, so memory stays flat whatever the input size.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
 import os
+import signal
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
@@ -266,8 +268,45 @@ def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]],
     default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return (_score(item, rb, engine) for item in items)
-    return _pooled(items, (rb, engine), jobs, max(1, chunksize))
+        return _between_records(_score(item, rb, engine) for item in items)
+    return _between_records(_pooled(items, (rb, engine), jobs, max(1, chunksize)))
+
+
+def _between_records(results: Iterator[Result]) -> Iterator[Result]:
+    """`results`, computed with SIGINT and SIGTERM deferred (see _deferred_signals): a Ctrl-C
+    takes effect between records. Signals are the caller's own again at every `yield`, so an
+    abandoned iteration never leaves a process that ignores Ctrl-C."""
+    with contextlib.closing(results):
+        while True:
+            with _deferred_signals():
+                result = next(results, None)
+            if result is None:
+                return
+            yield result
+
+
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[None]:
+    """Note SIGINT and SIGTERM inside the block and deliver them to the previous handlers at its
+    end, never mid-evaluation: durable_rules swallows an exception raised inside a rule action
+    (the rule would silently not fire and the Ctrl-C be lost), and an interrupt inside the
+    process pool's bookkeeping can hang its shutdown. Off the main thread signals are the
+    application's and are left alone."""
+    pending: list[int] = []
+    previous: dict[int, Any] = {}
+    try:
+        for signum in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
+            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, lambda n, frame: pending.append(n))
+    except ValueError:                            # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if pending:
+            signal.raise_signal(pending[0])       # the previous handler raises KeyboardInterrupt
 
 
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
