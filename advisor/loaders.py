@@ -44,12 +44,13 @@ class _SafeLoader(yaml.SafeLoader):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    mapping = dict(pairs)
-    if len(mapping) < len(pairs):
-        seen: set = set()
-        key = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise ValueError(f"key '{key}' appears twice")
-    return mapping
+    """A JSON object whose keys are all different (json.loads keeps the last of a repeated key)."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise ValueError(f"key '{key}' appears twice")
+        seen.add(key)
+    return dict(pairs)
 
 
 def _reject_constant(name: str) -> Any:

@@ -120,3 +120,26 @@ def test_memory_stays_flat_over_many_evaluations():
     assert done.returncode == 0, done.stderr
     before, after = map(float, done.stdout.split())
     assert after - before < RSS_GROWTH_MB, (before, after)
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "csv", "jsonl"])
+def test_every_output_format_streams_records_as_they_are_scored(fmt):
+    """No format holds the batch in memory: record n is written before profile n + 2 is read."""
+    from advisor.batch_formats import write_batch
+
+    read: list[int] = []
+
+    def profiles():
+        for n, profile in enumerate(varied(6, seed=12)):
+            read.append(n)
+            yield profile
+
+    class Stream(list):
+        def write(self, text: str) -> None:
+            self.append((len(read), text))
+
+    stream = Stream()
+    results = evaluate_many(profiles(), jobs=1)
+    write_batch(((f"item {n}", r) for n, r in enumerate(results)), stream, fmt, summary=True)
+    records = [(seen, text) for seen, text in stream if "item " in text]
+    assert [seen for seen, _ in records] == [1, 2, 3, 4, 5, 6]
