@@ -184,6 +184,13 @@ def test_thousands_of_unknown_columns_give_a_bounded_message(tmp_path):
                     f"... and {3000 - MAX_PROBLEMS:,} more problems")
 
 
+def test_a_column_repeated_a_hundred_thousand_times(tmp_path):
+    """Found by probing: checking repeats against every earlier column was quadratic (minutes)."""
+    header = ",".join(["name"] * 100_000) + "\n"
+    assert_rejected(write(tmp_path, "same.csv", header + "A\n"),
+                    f"... and {100_000 - 1 - MAX_PROBLEMS:,} more problems")
+
+
 def test_jsonl_lines_with_nan_and_surrogates_become_error_records(tmp_path):
     lines = [good_json(), '{"name": "A", "annual_energy_tj": NaN}',
              SURROGATE.replace('"employees": 1', '"employees": 0'), good_json(name="B")]
