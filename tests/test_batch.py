@@ -199,7 +199,8 @@ def test_portfolio_counts_decisions_and_reasons():
 
 def test_the_python_engine_scores_a_batch_the_same():
     many = records(MIXED)
-    durable = _outputs(evaluate_many(many, jobs=1, engine="durable"))
-    assert _outputs(evaluate_many(many, jobs=2, chunksize=2, engine="python")) == durable
+    from advisor.engines import default_name
+    reference = _outputs(evaluate_many(many, jobs=1, engine=default_name()))
+    assert _outputs(evaluate_many(many, jobs=2, chunksize=2, engine="python")) == reference
     with pytest.raises(AdvisorError, match="unknown engine"):
         evaluate_many(many, engine="pyton")

@@ -14,7 +14,9 @@ from advisor import AdvisorError, Claim, ClaimCheck, check_claim
 from advisor.catalog import OBSOLETE
 from advisor.claim_models import WITHDRAWN, parse_claim, parse_standard
 from advisor.claims import EXAMPLE_BASE, claims_rulebase
-from advisor.engines import ENGINES
+from advisor.engines import available_engines
+
+ENGINES = available_engines()
 from advisor.errors import ClaimError, ProfileError, RuleBaseError
 from advisor.rulebase import load, shipped_rules_dir
 

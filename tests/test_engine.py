@@ -33,6 +33,11 @@ def random_profile(rng: random.Random) -> dict:
     }
 
 
+needs_durable = pytest.mark.skipif(not engine_module.available(),
+                                   reason="durable_rules does not run on this Python")
+
+
+@needs_durable
 def test_compiled_conditions_fire_exactly_when_the_reference_semantics_hold(rb):
     """Differential check of every stratum on 300 random profiles: durable vs conditions.evaluate."""
     rng = random.Random(7)
@@ -63,12 +68,14 @@ def test_dense_and_empty_profiles_evaluate_without_engine_errors(rb):
     assert all(r.decision == "not_needed" for r in empty.recommendations)
 
 
+@needs_durable
 def test_sessions_are_deleted_after_each_evaluation(rb):
     engine = engine_module.engine_for(rb)
     evaluate({"name": "A", "sector": "retail", "employees": 5}, rules=rb)
     assert engine._traces == {} and engine._failures == {}
 
 
+@needs_durable
 def test_a_failing_rule_action_surfaces_as_an_error_naming_rule_and_profile(rb, monkeypatch):
     engine = engine_module.engine_for(rb)
 

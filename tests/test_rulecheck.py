@@ -105,7 +105,7 @@ def test_exclusive_inferences_and_limits_with_by_are_not_conflicts(rb):
 def test_rule_tests_report_full_coverage_for_the_shipped_rules(rb):
     report = run_tests(rb, default_samples(rb))
     assert report.failures == []
-    assert report.samples_folder == ROOT / "profiles" and report.samples == 12
+    assert report.samples_folder.name == "profiles" and report.samples == 12
     assert report.examples >= 2 * len(rb.rules)
     assert report.never_fired == [] and report.coverage == 100.0
     assert 0 < len(report.by_samples) < len(rb.rules)
