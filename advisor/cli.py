@@ -5,6 +5,7 @@ Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowher
 """
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -14,14 +15,14 @@ import click
 
 from . import catalog, engines
 from .assess import evaluate
-from .claim_models import Claim
 from .errors import AdvisorError
 from .formats import ASSESSMENT_FORMATS, render
 from .loaders import load_profile
-from .explain import ExplainedAssessment, explain
-from .explain_formats import EXPLANATION_FORMATS
-from .models import Profile
 from .output import write_text
+
+#: Commands defined in their own modules, imported only when used (keeps start-up fast).
+LAZY_COMMANDS = {"ask": "cli_ask", "batch": "cli_batch", "check-claim": "cli_claims",
+                 "rules": "cli_rules"}
 
 
 @dataclass
@@ -44,6 +45,14 @@ class Settings:
 
 class AdvisorGroup(click.Group):
     """Turns library errors into messages on stderr and exit codes, in one place."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name in LAZY_COMMANDS:
+            importlib.import_module(f".{LAZY_COMMANDS[name]}", __package__)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -108,6 +117,8 @@ def output_option(f):
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
                      explain_standard: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
+    from .explain import explain
+    from .explain_formats import EXPLANATION_FORMATS
     if explain_standard is None and fmt != "json":
         assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
         write_text(output, render(assessment, fmt))
@@ -142,25 +153,24 @@ def standards_command(fmt: str) -> None:
                + ", ".join(catalog.GUIDANCE))
 
 
-SCHEMAS = {"profile": Profile, "assessment": ExplainedAssessment, "claim": Claim}   # JSON output adds explanations
+#: kind -> (module, model); the assessment schema includes the explanations `--format json` adds
+SCHEMAS = {"profile": ("models", "Profile"), "assessment": ("explain", "ExplainedAssessment"),
+           "claim": ("claim_models", "Claim")}
 
 
 @cli.command("schema")
 @click.argument("kind", type=click.Choice(sorted(SCHEMAS)), default="profile")
 def schema_command(kind: str) -> None:
     """JSON Schema of a profile, an assessment or a claim, for integrations."""
-    click.echo(json.dumps(SCHEMAS[kind].model_json_schema(), indent=2))
+    module, name = SCHEMAS[kind]
+    model = getattr(importlib.import_module(f".{module}", __package__), name)
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
 
 
 @cli.group("rules")
 def rules_group() -> None:
     """Inspect, validate and test the rule base."""
 
-
-from . import cli_batch  # noqa: E402,F401  (registers `batch`)
-from . import cli_ask  # noqa: E402,F401  (registers `ask`)
-from . import cli_claims  # noqa: E402,F401  (registers `check-claim`)
-from . import cli_rules  # noqa: E402,F401  (registers rules list/show/check/test/version)
 
 
 def main() -> None:
