@@ -24,13 +24,25 @@ def atomic_output(path: str | None, *, newline: str | None = None) -> Iterator[I
     target = Path(path)
     if target.is_dir():
         raise InputError([Problem("is a folder; --output needs a file name", source=str(path))])
-    folder = target.parent if str(target.parent) else Path(".")
+    target = Path(os.path.realpath(target))      # through symlinks: a link stays a link
+    if target.exists() and not target.is_file():
+        # /dev/null, /dev/stdout, a pipe: cannot be replaced (renaming onto /dev/null as root
+        # would replace the device for the whole system), so written directly.
+        with open(target, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+        return
+    folder = target.parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError([Problem(f"cannot be written: {exc.strerror}", source=str(path))]) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            if hasattr(os, "fchmod"):           # mkstemp makes 0600: keep the file's mode, or
+                umask = os.umask(0)             # give a new file the usual default
+                os.umask(umask)
+                os.fchmod(fd, target.stat().st_mode & 0o7777 if target.exists() else
+                          0o666 & ~umask)
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

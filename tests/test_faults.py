@@ -207,3 +207,29 @@ def test_an_abandoned_batch_leaves_ctrl_c_working(rb):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs /dev/null")
+def test_output_through_a_link_to_a_device_writes_to_it_and_leaves_the_link(tmp_path):
+    """Renaming the temporary file onto the path would replace the link (or, given /dev/null
+    itself as root, the device) with a regular file."""
+    link = tmp_path / "scores.csv"
+    link.symlink_to("/dev/null")
+    result = CliRunner().invoke(cli, ["batch", str(ROOT / "profiles" / "bank.yaml"),
+                                      "--output", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    assert Path("/dev/null").is_char_device()
+    assert temporary_files(tmp_path) == []
+
+
+def test_a_replaced_output_keeps_its_permissions_and_its_link(tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text(PREVIOUS)
+    real.chmod(0o640)
+    (tmp_path / "link.csv").symlink_to(real)
+    result = CliRunner().invoke(cli, ["batch", str(ROOT / "profiles" / "bank.yaml"),
+                                      "--output", str(tmp_path / "link.csv")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "link.csv").is_symlink() and real.read_text().startswith("source,")
+    assert real.stat().st_mode & 0o777 == 0o640
