@@ -80,8 +80,13 @@ def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
     for given in inputs:
         path = Path(given)
         if path.is_dir():
-            files = sorted((p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES
-                            and not p.name.startswith(".") and p.is_file()), key=lambda p: p.name)
+            try:
+                files = sorted((p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES
+                                and not p.name.startswith(".") and p.is_file()),
+                               key=lambda p: p.name)
+            except OSError as exc:
+                yield _failed(str(path), None, f"cannot be read: {exc.strerror}")
+                continue
             if not files:
                 yield _failed(str(path), None, "has no profile files (valid: "
                               + ", ".join(BATCH_SUFFIXES) + ")")

@@ -241,6 +241,14 @@ def test_an_unreadable_file(tmp_path, name):
     assert_rejected(_unreadable(tmp_path, name), "cannot be read")
 
 
+def test_a_folder_that_cannot_be_listed(tmp_path, monkeypatch):
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(Path, "iterdir", refuse)        # chmod 000 does not stop root (CI)
+    result = run("batch", str(tmp_path))
+    assert result.exit_code == 1 and "cannot be read: Permission denied" in result.stderr
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="Linux lets file names be any bytes")
 def test_a_file_name_that_is_not_utf8_is_shown_escaped(tmp_path):
     folder = tmp_path / "in"
