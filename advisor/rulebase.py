@@ -465,15 +465,10 @@ class _Loader:
                 self.fail(f"'{value}' is not true or false", file, rule, where)
                 return _BAD
             return value
-        if ftype.item == "standard":
+        resolver = {"standard": catalog.resolve, "country": catalog.resolve_country}.get(ftype.item)
+        if resolver:
             try:
-                return catalog.resolve(value)
-            except ValueError as exc:
-                self.fail(str(exc), file, rule, where)
-                return _BAD
-        if ftype.item == "country":
-            try:
-                return catalog.resolve_country(value)
+                return resolver(value)
             except ValueError as exc:
                 self.fail(str(exc), file, rule, where)
                 return _BAD
