@@ -15,7 +15,7 @@ from .errors import InputError, Problem, ProfileError
 from .models import Profile, parse_profile
 
 MAX_INPUT_BYTES = 50_000_000     # a whole .json/.yaml document is held in memory: ~8x its size
-MAX_YAML_CHARS = 5_000_000       # PyYAML reads ~0.2-0.5 MB/s and needs ~100x the text in memory
+MAX_YAML_CHARS = 5_000_000       # PyYAML reads ~0.1-0.3 MB/s and needs ~100x the text in memory
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
