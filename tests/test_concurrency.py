@@ -1,8 +1,9 @@
 """Heavy load: threads, process pools and long runs give the sequential answers and keep memory flat.
 
-Sizes are chosen to keep the suite fast (durable_rules holds the GIL, so threads add no speed;
-about 10 ms an evaluation with the unknowns on a loaded 2-core machine). ISO_ADVISOR_STRESS=1
-runs the full sizes of issue 8: 8 threads x 1,000 calls and 20,000 evaluations for memory.
+Sizes keep each test under ~10 s (durable_rules holds the GIL, so threads add no speed; an
+evaluation with its unknowns takes ~4 ms on a quiet 2-core machine, 10 ms or more on a busy one):
+8 threads x 200 calls, 400 evaluations for memory. ISO_ADVISOR_STRESS=1 runs the full sizes of
+issue 8: 8 threads x 1,000 calls and 20,000 evaluations for memory.
 The benchmark (`benchmarks/bench.py --only memory`) measures RSS over 100,000 precisely.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from test_engine import random_profile
 
 STRESS = os.environ.get("ISO_ADVISOR_STRESS") == "1"
 THREADS = 8
-CALLS_PER_THREAD = 1000 if STRESS else 100
+CALLS_PER_THREAD = 1000 if STRESS else 200
 RSS_EVALUATIONS = 20_000 if STRESS else 400
 RSS_GROWTH_MB = 30
 
