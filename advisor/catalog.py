@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .errors import closest
+from .errors import closest, printable
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,14 @@ def resolve(reference: object) -> str:
         raise ValueError("a standard reference must be a non-empty string")
     compact = _compact(reference)
     if compact in OBSOLETE:
-        raise ValueError(f"'{reference}': {OBSOLETE[compact]}; write the current standard instead")
+        raise ValueError(f"'{printable(reference, 100)}': {OBSOLETE[compact]}; write the current "
+                         "standard instead")
     name = _lookup(compact)
     if name is None:
         suggestions = closest(reference, NAMES + tuple(GUIDANCE)) or closest(
             _compact(reference), [c for s in STANDARDS for c in s.codes])
         hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        raise ValueError(f"'{reference}' is not a standard in the catalog{hint} "
+        raise ValueError(f"'{printable(reference, 100)}' is not a standard in the catalog{hint} "
                          f"(catalog: {', '.join(NAMES)})")
     return name
 
@@ -198,4 +199,4 @@ def resolve_country(value: object) -> str:
         return by_name[text.lower()]
     hints = closest(text, list(table.values()))
     hint = "; did you mean " + " or ".join(f"'{by_name[h.lower()]}' ({h})" for h in hints) + "?" if hints else ""
-    raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+    raise ValueError(f"'{printable(value, 100)}' is not an ISO 3166-1 alpha-2 country code{hint}")

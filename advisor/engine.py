@@ -146,7 +146,7 @@ class DurableEngine:
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
         self._traces: dict[str, list[int]] = {}      # session id -> indexes of fired rules
-        self._failures: dict[str, str] = {}          # session id -> failure in an action
+        self._failures: dict[str, tuple[str, BaseException]] = {}   # session id -> (rule, error)
         self._rulesets: list[list[str]] = []      # per stratum: ruleset names
         self._keys: dict[int, str] = {}
         definitions: dict[str, dict] = {}
@@ -190,16 +190,16 @@ class DurableEngine:
     def _action(self, index: int, key: str):
         """The action of one rule: record its index in the session's trace.
 
-        durable_rules swallows exceptions raised in actions (it stores them in the session
-        state), so a failure is kept aside and raised by fire() instead of being lost.
+        durable_rules swallows whatever an action raises, Ctrl-C included (it catches
+        BaseException), so a failure is kept aside and raised by fire() instead of being lost.
         """
         def record(c) -> None:
             sid = c.s.sid
             try:
                 if index >= 0:
                     self._traces[sid].append(index)
-            except Exception as exc:
-                self._failures[sid] = f"rule {key} failed in its action: {exc!r}"
+            except BaseException as exc:  # noqa: B036 - re-raised by fire()
+                self._failures[sid] = (key, exc)
         return record
 
     def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
@@ -221,7 +221,10 @@ class DurableEngine:
                     raise EngineError(f"durable_rules failed in ruleset {name}: {message}") from exc
                 try:
                     if sid in self._failures:
-                        raise EngineError(self._failures.pop(sid))
+                        key, exc = self._failures.pop(sid)
+                        if not isinstance(exc, Exception):   # Ctrl-C, SystemExit: not ours to eat
+                            raise exc
+                        raise EngineError(f"rule {key} failed in its action: {exc!r}")
                     fired.extend(self._traces[sid])
                 finally:
                     self._traces.pop(sid, None)

@@ -50,3 +50,11 @@ def test_catalog_matches_the_contract():
         "ISO/IEC 20000-1", "ISO 37001", "ISO/IEC 42001", "ISO 55001", "ISO 21001", "ISO 39001",
         "ISO 28000")
     assert len({s.key for s in catalog.STANDARDS}) == len(catalog.STANDARDS)
+
+
+def test_hostile_references_are_quoted_back_escaped_and_short():
+    with pytest.raises(ValueError) as err:
+        catalog.resolve("\ud800" + "x" * 5000)
+    assert "\\ud800" in str(err.value) and len(str(err.value)) < 800
+    with pytest.raises(ValueError, match=r"\\x1b"):
+        catalog.resolve_country("\x1b[31m")

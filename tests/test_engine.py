@@ -106,3 +106,20 @@ def test_threads_get_the_same_answers_as_sequential_calls(rb):
     for t in threads:
         t.join()
     assert [results[n] for n in range(len(profiles))] == expected
+
+
+@needs_durable
+def test_ctrl_c_inside_a_rule_action_is_not_swallowed(rb, monkeypatch):
+    engine = engine_module.engine_for(rb)
+
+    class InterruptedTrace(list):
+        def append(self, item):
+            raise KeyboardInterrupt
+
+    class Traces(dict):
+        def __setitem__(self, key, value):
+            super().__setitem__(key, InterruptedTrace(value))
+    monkeypatch.setattr(engine, "_traces", Traces())
+    with pytest.raises(KeyboardInterrupt):
+        evaluate({"name": "Acme", "sector": "construction", "employees": 80}, rules=rb)
+    assert engine._failures == {}
