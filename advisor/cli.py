@@ -117,12 +117,12 @@ def output_option(f):
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
                      explain_standard: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
-    from .explain import explain
-    from .explain_formats import EXPLANATION_FORMATS
     if explain_standard is None and fmt != "json":
         assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
         write_text(output, render(assessment, fmt))
         return
+    from .explain import explain
+    from .explain_formats import EXPLANATION_FORMATS
     if explain_standard is not None and fmt not in EXPLANATION_FORMATS:
         raise click.BadParameter(f"with --explain use one of: {', '.join(EXPLANATION_FORMATS)}",
                                  param_hint="--format")
