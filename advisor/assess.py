@@ -7,9 +7,6 @@ deadline, synergy with systems already in place, and effort.
 """
 from __future__ import annotations
 
-import functools
-import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Union
@@ -21,7 +18,7 @@ from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, 
                      parse_profile)
 from .conditions import Condition, Test
 from .conditions import evaluate as holds
-from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load, shipped_rules_dir
+from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
@@ -30,21 +27,8 @@ DECISION_FACTS = tuple((s.name, f"decision_{s.key}") for s in catalog.STANDARDS)
 
 
 def rulebase(rules: RulesArg = None) -> RuleBase:
-    """The rule base `rules` names; unchanged files (same stat) are not read and hashed again."""
-    if isinstance(rules, RuleBase):
-        return rules
-    stamp = _stamp(rules)
-    cached = _loaded.get(stamp[0]) if stamp else None
-    if cached and cached[0] == stamp:
-        return cached[1]
-    rb = load(rules)
-    if stamp:
-        _loaded[stamp[0]] = (stamp, rb)
-    return rb
-
-
-_loaded: dict[str, tuple[tuple, RuleBase]] = {}
-_shipped_rules_dir = functools.lru_cache(maxsize=1)(lambda: str(shipped_rules_dir()))
+    """The rule base `rules` names (a folder, a loaded RuleBase, or None for the shipped one)."""
+    return rules if isinstance(rules, RuleBase) else load(rules)
 
 
 def _derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
@@ -53,20 +37,6 @@ def _derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
     if key not in tables:
         tables[key] = build()
     return tables[key]
-
-
-def _stamp(rules: RulesArg) -> tuple | None:
-    """Name, size, mtime and inode of every file in the folder; None when a file changed in the
-    last 2 s, since a rewrite within the clock's tick keeps the mtime (git's "racy" rule)."""
-    try:
-        folder = os.path.abspath(rules) if rules is not None else _shipped_rules_dir()
-        files = sorted((e.name, s.st_size, s.st_mtime_ns, s.st_ino)
-                       for e in os.scandir(folder) if e.is_file() and (s := e.stat()))
-    except OSError:
-        return None
-    if not files or time.time_ns() - max(f[2] for f in files) < 2_000_000_000:
-        return None
-    return folder, tuple(files)
 
 
 def default_engine(rb: RuleBase, name: str | None = None):

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -188,8 +190,42 @@ def shipped_rules_dir() -> Path:
 
 
 def load(path: str | Path | None = None) -> RuleBase:
-    """Load and validate a rule base folder (default: the shipped one); cached per content."""
-    folder = Path(path) if path is not None else shipped_rules_dir()
+    """Load and validate a rule base folder (default: the shipped one).
+
+    Cached twice: a folder whose files have the same stat as last time is not read again (this
+    runs on every evaluate()), and files with the same content are not parsed again.
+    """
+    folder = Path(path) if path is not None else _shipped_dir()
+    stamp = _stamp(folder)
+    cached = _by_stamp.get(stamp[0]) if stamp else None
+    if cached and cached[0] == stamp:
+        return cached[1]
+    rb = _read(folder)
+    if stamp:
+        _by_stamp[stamp[0]] = (stamp, rb)
+    return rb
+
+
+_by_stamp: dict[str, tuple[tuple, "RuleBase"]] = {}
+_shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
+
+
+def _stamp(folder: Path) -> tuple | None:
+    """Name, size, mtime and inode of every file in the folder; None when a file changed in the
+    last 2 s, since a rewrite within the clock's tick keeps the mtime (git's "racy" rule)."""
+    try:
+        where = os.path.abspath(folder)
+        files = sorted((e.name, s.st_size, s.st_mtime_ns, s.st_ino)
+                       for e in os.scandir(where) if e.is_file() and (s := e.stat()))
+    except OSError:
+        return None
+    if not files or time.time_ns() - max(f[2] for f in files) < 2_000_000_000:
+        return None
+    return where, tuple(files)
+
+
+def _read(folder: Path) -> RuleBase:
+    """Read and hash the rule files; parse them unless the same content was parsed before."""
     if not folder.is_dir():
         raise RuleBaseError([Problem("is not a folder of rule files", source=str(folder))])
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
