@@ -8,16 +8,18 @@ deadline, synergy with systems already in place, and effort.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from typing import Any, Callable, Iterator, Mapping, Union
 
 from . import catalog
 from .effort import estimate
+from .pyengine import predicate
 from .errors import EngineError, Problem, RuleBaseError
-from .models import (Assessment, InferredFact, Profile, Reason, Recommendation, Unknown, label,
-                     parse_profile)
+from .models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
+                     label, parse_profile)
 from .conditions import Condition, Test
-from .conditions import evaluate as holds
 from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
 
 RulesArg = Union[None, str, Path, RuleBase]
@@ -105,18 +107,8 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
     return run
 
 
-class _Values(dict):
-    """Fact values in words, worked out only for the names a text uses (render is hot)."""
-
-    def __init__(self, fact: Mapping[str, Any]):
-        super().__init__()
-        self.fact = fact
-
-    def __missing__(self, key: str) -> str:
-        return _show(self.fact[key]) if key in self.fact else "{" + key + "}"
-
-
 def _show(value: Any) -> str:
+    """A fact value in words, as rule texts quote it."""
     if value is None:
         return "unknown"
     if isinstance(value, bool):
@@ -128,8 +120,23 @@ def _show(value: Any) -> str:
     return label(str(value))
 
 
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A rule text split once into (literal, fact name) pairs; `{{` and `}}` unescaped."""
+    parts = []
+    for literal, name, spec, conversion in Formatter().parse(text):
+        if spec or conversion:       # not used by rule texts: shown as written
+            name, literal = None, literal + "{" + (name or "") + (
+                "!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+        parts.append((literal, name))
+    return tuple(parts)
+
+
 def render(text: str, fact: Mapping[str, Any]) -> str:
-    return text.format_map(_Values(fact))
+    """A rule text with `{fact}` placeholders filled in words; unknown names are left as written."""
+    return "".join(literal + ("" if name is None else _show(fact[name]) if name in fact
+                              else "{" + name + "}")
+                   for literal, name in _template(text))
 
 
 def reason(inst: RuleInstance, run: Run) -> Reason:
@@ -138,7 +145,7 @@ def reason(inst: RuleInstance, run: Run) -> Reason:
     answers = {f: run.fact[f] for f in inst.uses}
     inferred_from = list(dict.fromkeys(run.inferred_by[f].rule.id for f in inst.uses
                                        if f in run.inferred_by))
-    return Reason(rule=inst.rule.id, text=render(inst.text, run.fact), source=inst.rule.source,
+    return Reason.trusted(rule=inst.rule.id, text=render(inst.text, run.fact), source=inst.rule.source,
                   driver=driver, answers=answers, inferred_from=inferred_from)
 
 
@@ -194,8 +201,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
             keys[name] = keys[covering[0]][:-1] + (1,)
     ranked = sorted(keys, key=lambda n: keys[n])
     priority = {name: n for n, name in enumerate(ranked, 1)}
-    recommendations = [Recommendation(priority=priority[n], **entries[n]) for n in ranked] + [
-        Recommendation(priority=None, **entries[n]) for n in catalog.NAMES if n not in priority]
+    recommendations = [Recommendation.trusted(priority=priority.get(n), **entries[n])
+                       for n in [*ranked, *(n for n in catalog.NAMES if n not in priority)]]
 
     for field_name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
         for ref in getattr(profile, field_name):
@@ -212,14 +219,14 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
                                 "your size; plan for the gap, for example by showing the tender "
                                 "other evidence of equivalent measures (Directive 2014/24/EU Art. 62).")
 
-    return Assessment(
+    return Assessment.trusted(
         organization=profile.name,
         rulebase_version=rb.version,
         recommendations=recommendations,
         unknowns=unknowns(rb, profile, run) if with_unknowns else [],
         warnings=warnings,
         fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
-        inferred=[InferredFact(fact=name, value=run.fact[name], rule=inst.rule.id,
+        inferred=[InferredFact.trusted(fact=name, value=run.fact[name], rule=inst.rule.id,
                                text=render(inst.text, run.fact))
                   for name, inst in run.inferred_by.items()],
         notes=[reason(i, run) for i in notes.get(None, [])],
@@ -265,13 +272,13 @@ def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
     fact = dict(run.fact, **{name: value})
     fired = {i.key: i for i in run.fired}
     dependents = _derived(rb, ("dependents", name), lambda: [
-        (i, any(f.startswith("decision_") for f in i.uses)) for i in rb.instances
-        if name in i.depends_on])
-    for inst, reads_decisions in dependents:
+        (i, any(f.startswith("decision_") for f in i.uses), predicate(i.condition, i.key))
+        for i in rb.instances if name in i.depends_on])
+    for inst, reads_decisions, holds in dependents:
         if reads_decisions:
             decisions = decide(list(fired.values()))
             fact.update({key: decisions[name] for name, key in DECISION_FACTS})
-        if holds(inst.condition, fact):
+        if holds(fact):
             fired[inst.key] = inst
         else:
             fired.pop(inst.key, None)
@@ -285,7 +292,7 @@ def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
 def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
     """Null answers, each with the standards whose decision some known answer would change."""
     result = []
-    for name in Profile.model_fields:
+    for name in FIELDS:
         if getattr(profile, name) is not None or name not in _derived(rb, "decisive", lambda: {
                 f for i in rb.instances if i.conclusion.kind in ("recommend", "limit")
                 for f in i.depends_on}):
@@ -295,7 +302,7 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
             decisions = what_if(rb, run, name, value)
             changed |= {std for std in catalog.NAMES if decisions[std] != run.decisions[std]}
         if changed:
-            result.append(Unknown(field=name, could_change=[s for s in catalog.NAMES if s in changed]))
+            result.append(Unknown.trusted(field=name, could_change=[s for s in catalog.NAMES if s in changed]))
     return result
 
 

@@ -156,6 +156,12 @@ def resolve(reference: object) -> str:
     """The canonical name for a standard reference; raises ValueError with suggestions if none."""
     if not isinstance(reference, str) or not reference.strip():
         raise ValueError("a standard reference must be a non-empty string")
+    return _resolve(reference)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(reference: str) -> str:
+    """resolve() for a non-empty string; only found names are cached (errors are raised)."""
     compact = _compact(reference)
     if compact in OBSOLETE:
         raise ValueError(f"'{printable(reference, 100)}': {OBSOLETE[compact]}; write the current "

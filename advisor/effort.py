@@ -105,5 +105,5 @@ def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
     if std.harmonized_structure and any(h.harmonized_structure for h in held):
         cut = effort.get("integrated_audit_reduction", {}).get("fraction", 0)
         integrated = _round_half(days * (1 - cut))
-    return Effort(initial_audit_days=days, typical_months=list(span), basis=basis,
+    return Effort.trusted(initial_audit_days=days, typical_months=list(span), basis=basis,
                   integrated_audit_days=integrated, estimate=estimated)

@@ -123,9 +123,10 @@ def label(value: str) -> str:
 def _enum_value(enum: type[Enum]):
     """Accept `Public sector`, `PUBLIC-SECTOR` and `public_sector` alike; explain what is valid."""
     valid = [m.value for m in enum]
+    exact = frozenset(valid)
 
     def parse(value: Any) -> Any:
-        if isinstance(value, enum):
+        if isinstance(value, enum) or (isinstance(value, str) and value in exact):      # the common case, checked first
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of: {', '.join(valid)}")
@@ -285,6 +286,7 @@ class Profile(BaseModel):
 
 
 FIELDS: tuple[str, ...] = tuple(Profile.model_fields)
+_FIELD_SET = frozenset(FIELDS)
 
 
 def parse_profile(data: Any, *, source: str | None = None, location: str | None = None) -> Profile:
@@ -295,12 +297,12 @@ def parse_profile(data: Any, *, source: str | None = None, location: str | None 
     if not isinstance(data, dict):
         raise ProfileError([Problem(f"a profile must be a mapping of fields, not {type(data).__name__}",
                                     source=source, location=location)])
-    unknown = [key for key in data if key not in Profile.model_fields]
+    unknown = [key for key in data if key not in _FIELD_SET]
     problems = [Problem(f"unknown field '{printable(key, MAX_FIELD_CHARS)}'", field=str(key),
                         source=source, location=location, suggestions=closest(str(key), FIELDS),
                         valid=None if closest(str(key), FIELDS) else ", ".join(FIELDS))
                 for key in unknown[:MAX_PROBLEMS]]
-    known = {k: v for k, v in data.items() if k in Profile.model_fields}
+    known = {k: v for k, v in data.items() if k in _FIELD_SET} if unknown else data
     try:
         profile = Profile.model_validate(known)
     except ValidationError as exc:
@@ -351,6 +353,22 @@ Decision = Literal["certify", "implement", "not_needed"]
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Any:
+        """An instance from values the advisor built itself, every field given, not validated
+        again: evaluate() builds about 40 per profile and this takes half the time. What
+        pydantic's model_construct does, minus its alias and default handling (slower than
+        validating). tests/test_assess.py checks that every assessment validates unchanged."""
+        ordered = {name: values[name] for name in cls.__pydantic_fields__}  # JSON keeps this order
+        if len(ordered) != len(values):
+            raise TypeError(f"{cls.__name__} has no field {set(values) - set(ordered)}")
+        model = cls.__new__(cls)
+        object.__setattr__(model, "__dict__", ordered)
+        object.__setattr__(model, "__pydantic_fields_set__", set(values))
+        object.__setattr__(model, "__pydantic_extra__", None)
+        object.__setattr__(model, "__pydantic_private__", None)
+        return model
 
 
 class Reason(_Out):

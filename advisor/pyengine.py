@@ -64,12 +64,22 @@ class _Compiler:
     def function(self, layer: list[RuleInstance], label: str) -> Callable[[dict], list[str]]:
         tests = [f"    if {self.expr(inst.condition)}: fire({self.const(inst.key)})"
                  for inst in sorted(layer, key=lambda i: i.index)]
-        reads = [f"    {v} = fact.get({self.const(field)})" for field, v in self.fields.items()]
-        source = "\n".join(["def run(fact):", "    fired = []", "    fire = fired.append",
-                            *reads, *tests, "    return fired"])
+        return self._build(["fired = []", "fire = fired.append"], tests, "return fired", label)
+
+    def _build(self, start: list[str], body: list[str], end: str, label: str) -> Callable:
+        """`def run(fact)` from lines of code (each field read once, up front), compiled."""
+        reads = [f"{v} = fact.get({self.const(field)})" for field, v in self.fields.items()]
+        source = "\n".join(["def run(fact):", *(f"    {line}" for line in [*start, *reads]),
+                            *body, f"    {end}"])
         namespace = dict(self.constants)
         exec(compile(source, f"<rules {label}>", "exec"), namespace)  # noqa: S102 - see module doc
         return namespace["run"]
+
+
+def predicate(condition: Condition, label: str = "condition") -> Callable[[dict], bool]:
+    """One condition as a compiled test of a fact: for re-checking single rules quickly."""
+    compiler = _Compiler()
+    return compiler._build([], [], f"return bool({compiler.expr(condition)})", label)
 
 
 class PythonEngine:

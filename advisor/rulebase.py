@@ -192,21 +192,32 @@ def shipped_rules_dir() -> Path:
 def load(path: str | Path | None = None) -> RuleBase:
     """Load and validate a rule base folder (default: the shipped one).
 
-    Cached twice: a folder whose files have the same stat as last time is not read again (this
-    runs on every evaluate()), and files with the same content are not parsed again.
+    Cached twice: a folder whose files have the same stat as last time is not read again, and
+    files with the same content are not parsed again. This runs on every evaluate(), so the
+    stat check itself is made at most once per RECHECK_SECONDS per folder: a rule file edited
+    while a process runs is seen within that time.
     """
+    key = None if path is None else os.path.abspath(path)
+    recent = _recent.get(key)
+    if recent and time.monotonic() - recent[0] < RECHECK_SECONDS:
+        return recent[1]
     folder = Path(path) if path is not None else _shipped_dir()
     stamp = _stamp(folder)
     cached = _by_stamp.get(stamp[0]) if stamp else None
     if cached and cached[0] == stamp:
-        return cached[1]
-    rb = _read(folder)
+        rb = cached[1]
+    else:
+        rb = _read(folder)
+        if stamp:
+            _by_stamp[stamp[0]] = (stamp, rb)
     if stamp:
-        _by_stamp[stamp[0]] = (stamp, rb)
+        _recent[key] = (time.monotonic(), rb)
     return rb
 
 
+RECHECK_SECONDS = 1.0
 _by_stamp: dict[str, tuple[tuple, "RuleBase"]] = {}
+_recent: dict[str | None, tuple[float, "RuleBase"]] = {}     # load() argument -> (checked, rb)
 _shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
 
 

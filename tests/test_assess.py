@@ -1,11 +1,18 @@
 """evaluate(): decisions, priorities, effort, unknowns and warnings from the shipped rules."""
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from advisor import Assessment, Profile, evaluate
-from advisor.models import parse_profile
+import pytest
+from hypothesis import given
+from strategies import budget, profiles
+
+from advisor import Assessment, Profile, evaluate, load_profile
+from advisor.assess import render
+from advisor.models import Reason, parse_profile
 from advisor.rulebase import shipped_rules_dir
+
+SAMPLES = sorted((Path(__file__).parent.parent / "profiles").glob("*.yaml"))
 
 MICRO = {"name": "Tiny", "sector": "professional_services", "employees": 3, "budget": "low"}
 
@@ -124,3 +131,36 @@ def test_invalid_input_raises_advisor_error(bad):
     from advisor import AdvisorError
     with pytest.raises(AdvisorError):
         evaluate(bad)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=[p.stem for p in SAMPLES])
+def test_sample_assessments_built_unvalidated_validate_unchanged(path):
+    """assess() builds its models with Model.trusted() (no validation, for speed): the result
+    must be exactly what validation would have accepted, field for field and byte for byte."""
+    a = evaluate(load_profile(path))
+    again = Assessment.model_validate_json(a.model_dump_json())
+    assert again == a and again.model_dump_json() == a.model_dump_json()
+
+
+@given(profiles())
+@budget(40)
+def test_any_assessment_built_unvalidated_validates_unchanged(profile):
+    a = evaluate(profile)
+    assert Assessment.model_validate_json(a.model_dump_json()) == a
+
+
+def test_trusted_construction_refuses_a_missing_or_unknown_field():
+    fields = dict(rule="r", text="t", source="s", driver="market", answers={}, inferred_from=[])
+    assert Reason.trusted(**fields) == Reason(**fields)
+    with pytest.raises(KeyError):
+        Reason.trusted(**{k: v for k, v in fields.items() if k != "text"})
+    with pytest.raises(TypeError, match="no field"):
+        Reason.trusted(**fields, extra=1)
+
+
+def test_rule_texts_render_answers_in_words_and_leave_unknown_names_as_written():
+    fact = {"employees": 80.0, "eu": True, "countries": ["DE", "FR"], "goals": [], "ai_role": None,
+            "sector": "food_beverage"}
+    assert render("{employees} people, EU {eu}, in {countries}; goals {goals}; AI {ai_role}",
+                  fact) == "80 people, EU yes, in DE, FR; goals none; AI unknown"
+    assert render("{sector} {{literal}} {missing}", fact) == "food and beverage {literal} {missing}"

@@ -35,7 +35,7 @@ from advisor.cli import cli
 from advisor import conditions
 from advisor.conditions import evaluate as holds
 from advisor.models import Profile, parse_profile
-from advisor.pyengine import PythonEngine
+from advisor.pyengine import PythonEngine, predicate
 from advisor.rulebase import DECISIONS, PROFILE_TYPES, load
 
 from conftest import DATA, PROFILES, ROOT, example
@@ -316,6 +316,19 @@ def test_python_engine_fires_exactly_the_rules_whose_condition_holds(fact):
     for stratum, layer in enumerate(RB.strata):
         expected = [i.key for i in sorted(layer, key=lambda i: i.index) if holds(i.condition, fact)]
         assert engine.fire(stratum, fact) == expected, (stratum, fact)
+
+
+@PROPERTY
+@given(facts())
+def test_a_compiled_predicate_agrees_with_the_reference_semantics(fact):
+    """The unknowns' what-if checks use predicate(); it must say what conditions.evaluate says."""
+    for inst in RB.instances:
+        compiled = _PREDICATES.get(inst.key) or _PREDICATES.setdefault(
+            inst.key, predicate(inst.condition, inst.key))
+        assert compiled(fact) is holds(inst.condition, fact), (inst.key, fact)
+
+
+_PREDICATES: dict = {}
 
 
 def test_unhashable_rule_values_compare_one_by_one(rb):

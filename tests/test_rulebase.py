@@ -77,3 +77,28 @@ def test_a_cycle_between_rules_is_reported(tmp_path):
     folder = _broken(tmp_path, (DATA / "cyclic_rules.yaml").read_text())
     with pytest.raises(RuleBaseError, match="cycle|reads a fact it concludes"):
         load(folder)
+
+
+def _age(folder: Path, seconds: float) -> None:
+    """Backdate every file: files changed in the last 2 s are never cached (racy mtimes)."""
+    import os
+    import time
+    for file in folder.iterdir():
+        os.utime(file, (time.time() - seconds,) * 2)
+
+
+def test_an_unchanged_folder_is_not_read_again_and_an_edit_is_seen_after_the_recheck(
+        tmp_path, monkeypatch):
+    from advisor import rulebase
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    _age(folder, 60)
+    monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 3600)
+    first = load(folder)
+    assert load(str(folder)) is first                       # same folder, any spelling
+    main = folder / "rulebase.yaml"
+    main.write_text(main.read_text().replace('version: "2026.11"', 'version: "2099.1"'))
+    _age(folder, 30)
+    assert load(folder) is first                            # within RECHECK_SECONDS: not looked at
+    monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 0)
+    assert load(folder).version == "2099.1"
