@@ -141,12 +141,13 @@ def render(text: str, fact: Mapping[str, Any]) -> str:
 
 def reason(inst: RuleInstance, run: Run) -> Reason:
     c = inst.conclusion
-    driver = c.driver or ("covered" if c.kind == "limit" else c.kind)
-    answers = {f: run.fact[f] for f in inst.uses}
-    inferred_from = list(dict.fromkeys(run.inferred_by[f].rule.id for f in inst.uses
-                                       if f in run.inferred_by))
-    return Reason.trusted(rule=inst.rule.id, text=render(inst.text, run.fact), source=inst.rule.source,
-                  driver=driver, answers=answers, inferred_from=inferred_from)
+    fact, inferred_by = run.fact, run.inferred_by
+    return Reason.trusted(
+        rule=inst.rule.id, text=render(inst.text, fact), source=inst.rule.source,
+        driver=c.driver or ("covered" if c.kind == "limit" else c.kind),
+        answers={f: fact[f] for f in inst.uses},
+        inferred_from=list(dict.fromkeys(inferred_by[f].rule.id for f in inst.uses
+                                         if f in inferred_by)))
 
 
 def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int) -> tuple:
@@ -162,74 +163,84 @@ def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int
     return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
 
 
+_GROUPED = ("recommend", "limit", "note")     # conclusions kept per standard
+
+
+def _by_strength(inst: RuleInstance) -> tuple[int, int]:
+    return -RANK[inst.conclusion.decision], inst.index
+
+
 def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = True) -> Assessment:
     """Turn a run into the public Assessment (`with_unknowns=False` skips the costly unknowns)."""
-    recs: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
-    limits: dict[str, list[RuleInstance]] = {n: [] for n in catalog.NAMES}
+    recs: dict[str, list[RuleInstance]] = {}
+    limits: dict[str, list[RuleInstance]] = {}
     notes: dict[str | None, list[RuleInstance]] = {}
     warnings: list[str] = []
     for inst in run.fired:
         c = inst.conclusion
-        if c.kind == "recommend":
-            recs[c.standard].append(inst)
-        elif c.kind == "limit":
-            limits[c.standard].append(inst)
-        elif c.kind == "note":
-            notes.setdefault(c.standard, []).append(inst)
+        if c.kind in _GROUPED:
+            by_kind = recs if c.kind == "recommend" else limits if c.kind == "limit" else notes
+            by_kind.setdefault(c.standard, []).append(inst)
         elif c.kind == "warn":
             warnings.append(render(inst.text, run.fact))
 
-    entries: dict[str, dict] = {}
+    entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
     keys: dict[str, tuple] = {}
     for name in catalog.NAMES:
         decision = run.decisions[name]
-        ordered = sorted(recs[name], key=lambda i: (-RANK[i.conclusion.decision], i.index))
-        supporting = (limits[name] if decision == "implement" and limits[name] and any(
-            i.conclusion.decision == "certify" for i in recs[name]) else []) + ordered
-        effort = estimate(rb.effort, name, profile) if decision != "not_needed" and rb.effort else None
         currently = ("certified" if name in profile.certified else
                      "implemented" if name in profile.implemented else "none")
-        entries[name] = dict(standard=name, title=catalog.BY_NAME[name].title, decision=decision,
-                             currently=currently, reasons=[reason(i, run) for i in supporting],
-                             effort=effort, notes=[reason(i, run) for i in notes.get(name, [])])
+        standard_recs, standard_limits = recs.get(name, ()), limits.get(name, ())
+        supporting = sorted(standard_recs, key=_by_strength)
+        if decision == "implement" and standard_limits and any(
+                i.conclusion.decision == "certify" for i in standard_recs):
+            supporting = [*standard_limits, *supporting]
+        effort = None
         if decision != "not_needed":
+            effort = estimate(rb.effort, name, profile) if rb.effort else None
             months = effort.typical_months[0] if effort else 0
-            keys[name] = _sort_key(name, recs[name], profile, months) + (0,)
+            keys[name] = _sort_key(name, standard_recs, profile, months) + (0,)
+        entries[name] = (decision, currently, [reason(i, run) for i in supporting], effort,
+                         [reason(i, run) for i in notes.get(name, ())])
     for name in list(keys):   # a covered base standard goes right after the one that covers it
-        covering = [i.conclusion.by for i in limits[name] if i.conclusion.by in keys]
+        covering = [i.conclusion.by for i in limits.get(name, ()) if i.conclusion.by in keys]
         if covering and run.decisions[name] == "implement":
             keys[name] = keys[covering[0]][:-1] + (1,)
-    ranked = sorted(keys, key=lambda n: keys[n])
+    ranked = sorted(keys, key=keys.__getitem__)
     priority = {name: n for n, name in enumerate(ranked, 1)}
-    recommendations = [Recommendation.trusted(priority=priority.get(n), **entries[n])
-                       for n in [*ranked, *(n for n in catalog.NAMES if n not in priority)]]
+    recommendations, deadline_warnings = [], []
+    for name in [*ranked, *(n for n in catalog.NAMES if n not in priority)]:
+        decision, currently, reasons, effort, standard_notes = entries[name]
+        recommendations.append(Recommendation.trusted(
+            standard=name, title=catalog.BY_NAME[name].title, decision=decision,
+            priority=priority.get(name), currently=currently, reasons=reasons, effort=effort,
+            notes=standard_notes))
+        if (profile.deadline_months and decision == "certify" and currently != "certified"
+                and effort and profile.deadline_months < effort.typical_months[0]):
+            low, high = effort.typical_months
+            deadline_warnings.append(
+                f"Your deadline of {profile.deadline_months} months is shorter than the typical "
+                f"{low} to {high} months to certify {name} at your size; plan for the gap, for "
+                "example by showing the tender other evidence of equivalent measures "
+                "(Directive 2014/24/EU Art. 62).")
 
     for field_name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
         for ref in getattr(profile, field_name):
             text = catalog.guidance_warning(ref) if ref in catalog.GUIDANCE else None
             if text and text not in warnings:
                 warnings.append(text)
-    if profile.deadline_months:
-        for rec in recommendations:
-            if rec.decision == "certify" and rec.currently != "certified" and rec.effort and \
-                    profile.deadline_months < rec.effort.typical_months[0]:
-                low, high = rec.effort.typical_months
-                warnings.append(f"Your deadline of {profile.deadline_months} months is shorter than "
-                                f"the typical {low} to {high} months to certify {rec.standard} at "
-                                "your size; plan for the gap, for example by showing the tender "
-                                "other evidence of equivalent measures (Directive 2014/24/EU Art. 62).")
 
     return Assessment.trusted(
         organization=profile.name,
         rulebase_version=rb.version,
         recommendations=recommendations,
         unknowns=unknowns(rb, profile, run) if with_unknowns else [],
-        warnings=warnings,
+        warnings=warnings + deadline_warnings,
         fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
         inferred=[InferredFact.trusted(fact=name, value=run.fact[name], rule=inst.rule.id,
-                               text=render(inst.text, run.fact))
+                                       text=render(inst.text, run.fact))
                   for name, inst in run.inferred_by.items()],
-        notes=[reason(i, run) for i in notes.get(None, [])],
+        notes=[reason(i, run) for i in notes.get(None, ())],
     )
 
 
@@ -242,67 +253,77 @@ def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
         yield from _tests_on(item, name)
 
 
-def candidates(rb: RuleBase, name: str) -> list[Any]:
+def candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
     """Answers worth trying for an unknown field: every choice, or both sides of each threshold."""
-    return list(_derived(rb, ("candidates", name), lambda: _candidates(rb, name)))
+    return _derived(rb, ("candidates", name), lambda: _candidates(rb, name))
 
 
-def _candidates(rb: RuleBase, name: str) -> list[Any]:
+def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
     ftype = PROFILE_TYPES[name]
     if ftype.kind == "bool":
-        return [True, False]
+        return (True, False)
     if ftype.kind == "enum":
-        return list(ftype.values)
+        return tuple(ftype.values)
     if ftype.kind == "number":
         numbers = {0.0}
         for inst in rb.instances:
             for test in _tests_on(inst.condition, name):
                 if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
                     numbers |= {float(test.value), float(test.value) + 0.5}
-        return sorted(numbers)
-    return []
+        return tuple(sorted(numbers))
+    return ()
 
 
 def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
     """Decisions if `name` were `value`, re-checking only the rules that depend on it.
 
     Rules are re-checked in firing order against their own conditions, so inferred facts and
-    decision facts settle before the rules that read them.
+    decision facts settle before the rules that read them. Work is redone only where a rule's
+    firing changed: most answers change nothing.
     """
-    fact = dict(run.fact, **{name: value})
+    fact = dict(run.fact)
+    fact[name] = value
     fired = {i.key: i for i in run.fired}
+    changed = stale = False             # any firing changed / decision facts out of date
     dependents = _derived(rb, ("dependents", name), lambda: [
         (i, any(f.startswith("decision_") for f in i.uses), predicate(i.condition, i.key))
         for i in rb.instances if name in i.depends_on])
     for inst, reads_decisions, holds in dependents:
-        if reads_decisions:
+        if reads_decisions and stale:
             decisions = decide(list(fired.values()))
             fact.update({key: decisions[name] for name, key in DECISION_FACTS})
-        if holds(fact):
-            fired[inst.key] = inst
+            stale = False
+        if holds(fact) == (inst.key in fired):
+            continue
+        if inst.key in fired:
+            del fired[inst.key]
         else:
-            fired.pop(inst.key, None)
+            fired[inst.key] = inst
+        changed = stale = True
         for fact_name, _ in inst.conclusion.facts:
             values = [dict(i.conclusion.facts)[fact_name] for i in fired.values()
                       if fact_name in dict(i.conclusion.facts)]
             fact[fact_name] = values[-1] if values else rb.facts[fact_name].default
-    return decide(sorted(fired.values(), key=lambda i: i.index))
+    return decide(sorted(fired.values(), key=lambda i: i.index)) if changed else run.decisions
 
 
 def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
     """Null answers, each with the standards whose decision some known answer would change."""
+    decisive = _derived(rb, "decisive", lambda: [
+        name for name in FIELDS if any(name in i.depends_on for i in rb.instances
+                                       if i.conclusion.kind in ("recommend", "limit"))])
     result = []
-    for name in FIELDS:
-        if getattr(profile, name) is not None or name not in _derived(rb, "decisive", lambda: {
-                f for i in rb.instances if i.conclusion.kind in ("recommend", "limit")
-                for f in i.depends_on}):
+    for name in decisive:
+        if getattr(profile, name) is not None:
             continue
         changed: set[str] = set()
         for value in candidates(rb, name):
             decisions = what_if(rb, run, name, value)
-            changed |= {std for std in catalog.NAMES if decisions[std] != run.decisions[std]}
+            if decisions is not run.decisions:
+                changed.update(s for s in catalog.NAMES if decisions[s] != run.decisions[s])
         if changed:
-            result.append(Unknown.trusted(field=name, could_change=[s for s in catalog.NAMES if s in changed]))
+            result.append(Unknown.trusted(field=name, could_change=[
+                s for s in catalog.NAMES if s in changed]))
     return result
 
 

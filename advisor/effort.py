@@ -6,6 +6,8 @@ estimates for months); this module only looks them up and says which figures are
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from dataclasses import dataclass
 from typing import Any
 
 from . import catalog
@@ -65,25 +67,68 @@ def table_days(table: dict, employees: int, column: str | None = None) -> tuple[
     return float(table["columns"][column][n]), beyond
 
 
-def _complexity(effort: dict, kind: str, profile: Profile) -> str:
-    spec = effort["complexity"][kind]
-    declared = getattr(profile, spec["from_field"])
-    if declared in _LEVEL:
-        return _LEVEL[declared]
-    for level, sectors in spec["by_sector"].items():
-        if profile.sector in sectors:
-            return level
-    return "medium"
+@dataclass(frozen=True)
+class _Plan:
+    """One standard's figures from an effort.yaml, gathered once (estimate() runs per decision)."""
+
+    uppers: tuple[int, ...]                       # headcount bands, highest headcount in each
+    days: dict[str | None, tuple[float, ...]]     # per complexity level; None for a banded table
+    from_field: str | None                        # profile field that declares the complexity
+    by_sector: dict[str, str]                     # sector -> complexity where none is declared
+    source: str
+    estimated: bool
+    months_by_size: tuple[tuple[float, tuple[int, int]], ...]
+    floor: tuple[int, int] | None                 # at least this many months, whatever the size
+    harmonized: bool
+    integrated_cut: float
+
+
+def _plan(effort: dict, standard: str) -> _Plan:
+    cached = _plans.get(id(effort))
+    if cached is None or cached[0] is not effort:
+        cached = _plans[id(effort)] = (effort, {})
+    plans = cached[1]
+    if standard not in plans:
+        spec = (effort.get("standards") or {}).get(standard, {"table": "qms", "estimate": True})
+        table = effort["tables"][spec["table"]]
+        if "bands" in table:
+            uppers = tuple(b[0] for b in table["bands"])
+            days: dict = {None: tuple(float(b[1]) for b in table["bands"])}
+            from_field, by_sector = None, {}
+        else:
+            uppers = tuple(table["uppers"])
+            days = {level: tuple(map(float, column)) for level, column in table["columns"].items()}
+            complexity = effort["complexity"][spec["table"]]
+            from_field, by_sector = complexity["from_field"], {}
+            for level, sectors in complexity["by_sector"].items():
+                for sector in sectors:
+                    by_sector.setdefault(sector, level)
+        months = effort["months"]
+        floor = (months.get("minimum") or {}).get(standard)
+        plans[standard] = _Plan(
+            uppers, days, from_field, by_sector, table["source"], bool(spec.get("estimate")),
+            tuple((math.inf if upper is None else upper, tuple(span))
+                  for upper, span in months["by_size"]),
+            tuple(floor) if floor else None, catalog.BY_NAME[standard].harmonized_structure,
+            effort.get("integrated_audit_reduction", {}).get("fraction", 0))
+    return plans[standard]
+
+
+_plans: dict[int, tuple[dict, dict[str, _Plan]]] = {}     # id(effort) -> (effort, plans)
 
 
 def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
     """Audit days and months for `standard` at this organization's size."""
-    spec = (effort.get("standards") or {}).get(standard, {"table": "qms", "estimate": True})
-    table = effort["tables"][spec["table"]]
-    estimated = bool(spec.get("estimate"))
-    level = None if "bands" in table else _complexity(effort, spec["table"], profile)
-    days, beyond = table_days(table, profile.employees, level)
-    basis = table["source"] + (f", {level} complexity" if level else "")
+    plan = _plan(effort, standard)
+    level = None
+    if plan.from_field:
+        level = _LEVEL.get(getattr(profile, plan.from_field)) or plan.by_sector.get(
+            profile.sector, "medium")
+    band = bisect_left(plan.uppers, profile.employees)
+    beyond = band == len(plan.uppers)
+    days = plan.days[level][band - 1 if beyond else band]
+    basis = plan.source + (f", {level} complexity" if level else "")
+    estimated = plan.estimated
     if estimated:
         basis = f"estimate: no published table here for {standard}; scaled like ISO 9001 ({basis})"
     if beyond:
@@ -92,18 +137,15 @@ def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
     if profile.sites > 1:
         basis += "; single-site figure, multi-site sampling (IAF MD 1) changes it"
 
-    months = effort["months"]
     size = profile.employees if profile.sites == 1 else math.inf
-    span = next(rng for upper, rng in months["by_size"] if upper is None or size <= upper)
-    floor = (months.get("minimum") or {}).get(standard)
-    if floor:
-        span = [max(span[0], floor[0]), max(span[1], floor[1])]
+    low, high = next(span for upper, span in plan.months_by_size if size <= upper)
+    if plan.floor:
+        low, high = max(low, plan.floor[0]), max(high, plan.floor[1])
 
     integrated = None
-    std = catalog.BY_NAME[standard]
-    held = [catalog.BY_NAME[s] for s in profile.certified if s in catalog.BY_NAME and s != standard]
-    if std.harmonized_structure and any(h.harmonized_structure for h in held):
-        cut = effort.get("integrated_audit_reduction", {}).get("fraction", 0)
-        integrated = _round_half(days * (1 - cut))
-    return Effort.trusted(initial_audit_days=days, typical_months=list(span), basis=basis,
-                  integrated_audit_days=integrated, estimate=estimated)
+    if plan.harmonized and any(held != standard and held in catalog.BY_NAME and
+                               catalog.BY_NAME[held].harmonized_structure
+                               for held in profile.certified):
+        integrated = _round_half(days * (1 - plan.integrated_cut))
+    return Effort.trusted(initial_audit_days=days, typical_months=[low, high], basis=basis,
+                          integrated_audit_days=integrated, estimate=estimated)

@@ -118,7 +118,7 @@ def encode_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
         elif isinstance(value, (list, tuple)):
             encoded[name] = [*value, PAD]
         else:
-            encoded[name] = _parseable(value)
+            encoded[name] = _parseable(value) if isinstance(value, float) else value
     encoded[UNKNOWN] = [*unknown, PAD]
     return encoded
 
@@ -206,13 +206,13 @@ class DurableEngine:
         """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in order."""
         host = _get_host()
         fired: list[int] = []
-        encoded = encode_fact(fact, "")             # once per stratum; each ruleset gets a copy
+        encoded = encode_fact(fact, "")     # once per stratum (durable_rules only reads it)
         with _lock:
             for name in self._rulesets[stratum]:
-                sid = str(next(_sessions))
+                sid = encoded["sid"] = str(next(_sessions))
                 self._traces[sid] = []
                 try:
-                    host.assert_fact(name, dict(encoded, sid=sid))
+                    host.assert_fact(name, encoded)
                 except Exception as exc:
                     # No delete_state here: deleting a session in which no action ran crashes
                     # the process; a failed session is left behind instead (about 1.4 MB).

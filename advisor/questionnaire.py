@@ -289,7 +289,7 @@ class Relevance:
     def _find_candidates(self, name: str) -> list[Any]:
         q = QUESTIONS[name]
         if q.kind in ("yesno", "choice"):
-            return candidates(self.rb, name)
+            return list(candidates(self.rb, name))
         if q.kind in ("integer", "number"):
             bounds = {getattr(m, bound, None) for m in Profile.model_fields[name].metadata
                       for bound in ("ge", "le")} - {None}

@@ -1,14 +1,21 @@
 """Shared fixtures: the shipped rule base, the sample profiles, and a minimal example profile."""
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-from advisor import engine as durable_adapter
-from advisor.rulebase import load
+# Parsed rule files are cached in a folder of this run's own, not in the user's home.
+os.environ["ISO_ADVISOR_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="iso-advisor-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+from advisor import engine as durable_adapter  # noqa: E402
+from advisor.rulebase import load  # noqa: E402
 
 # Where durable_rules cannot run (Python 3.13+), choose the Python evaluator explicitly, so the
 # one-line fallback note on stderr does not disturb tests that read stderr.

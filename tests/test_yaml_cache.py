@@ -1,0 +1,72 @@
+"""The parsed-YAML cache: faster loading, never different results, never a failure of its own."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from advisor import yaml_cache
+from advisor.rulebase import _parse_yaml, shipped_rules_dir
+
+RULES = (shipped_rules_dir() / "market.yaml").read_bytes()
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(yaml_cache.ENV, str(folder))
+    return folder
+
+
+def refuse(data: bytes):
+    raise AssertionError("parsed again although cached")
+
+
+def test_a_file_is_parsed_once_then_read_back_the_same(cache):
+    first = yaml_cache.parsed(RULES, _parse_yaml)
+    assert len(list(cache.glob("*.json"))) == 1
+    assert yaml_cache.parsed(RULES, refuse) == first == yaml.safe_load(RULES)
+
+
+def test_an_edited_file_is_parsed_again(cache):
+    yaml_cache.parsed(b"a: 1\n", _parse_yaml)
+    assert yaml_cache.parsed(b"a: 2\n", _parse_yaml) == {"a": 2}
+    assert len(list(cache.glob("*.json"))) == 2
+
+
+@pytest.mark.parametrize("text", [b"when: 2026-11-22\n", b"1: one\n", b"x: .nan\n"])
+def test_data_json_would_change_is_never_cached(cache, text):
+    assert repr(yaml_cache.parsed(text, _parse_yaml)) == repr(yaml.safe_load(text))
+    assert not cache.exists() or not list(cache.glob("*.json"))
+
+
+def test_a_damaged_entry_is_parsed_again_and_repaired(cache):
+    yaml_cache.parsed(b"a: 1\n", _parse_yaml)
+    entry = next(cache.glob("*.json"))
+    entry.write_text("{not json")
+    assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}
+    assert json.loads(entry.read_text()) == {"a": 1}
+
+
+def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(yaml_cache.ENV, str(blocker / "cache"))
+    assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}
+
+
+def test_parse_errors_propagate_and_are_not_cached(cache):
+    with pytest.raises(yaml.YAMLError):
+        yaml_cache.parsed(b"a: [1\n", _parse_yaml)
+    assert not cache.exists() or not list(cache.glob("*.json"))
+
+
+def test_an_empty_setting_turns_the_cache_off_and_the_default_is_the_xdg_folder(
+        tmp_path, monkeypatch):
+    monkeypatch.setenv(yaml_cache.ENV, "")
+    assert yaml_cache.cache_dir() is None
+    assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}
+    monkeypatch.delenv(yaml_cache.ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert yaml_cache.cache_dir() == tmp_path / "iso-advisor"
