@@ -150,16 +150,16 @@ def reason(inst: RuleInstance, run: Run) -> Reason:
                                          if f in inferred_by)))
 
 
-def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int) -> tuple:
-    """Driver tier, then deadline, synergy with systems in place, effort; then weight of reasons."""
+def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int,
+              in_place: list[str], harmonized_in_place: int) -> tuple:
+    """Driver tier, then deadline, synergy with systems in place, effort; then weight of reasons.
+    `harmonized_in_place` counts the systems in place that share the harmonized structure."""
     tier = min((DRIVER_RANK[i.conclusion.driver] for i in recs), default=len(DRIVER_RANK))
     hard = any(i.conclusion.driver == "hard_demand" for i in recs)
     deadline = 0 if (profile.deadline_months and hard) else 1
-    in_place = profile.certified + profile.implemented
-    shares = catalog.BY_NAME[name].harmonized_structure
-    synergy = (2 * (name in in_place)) + sum(
-        shares and s != name and s in catalog.BY_NAME and catalog.BY_NAME[s].harmonized_structure
-        for s in in_place)
+    std = catalog.BY_NAME[name]
+    synergy = 2 * (name in in_place) + (
+        harmonized_in_place - in_place.count(name) if std.harmonized_structure else 0)
     return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
 
 
@@ -186,6 +186,9 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
 
     entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
     keys: dict[str, tuple] = {}
+    in_place = profile.certified + profile.implemented
+    harmonized_in_place = sum(s in catalog.BY_NAME and catalog.BY_NAME[s].harmonized_structure
+                              for s in in_place)
     for name in catalog.NAMES:
         decision = run.decisions[name]
         currently = ("certified" if name in profile.certified else
@@ -199,7 +202,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         if decision != "not_needed":
             effort = estimate(rb.effort, name, profile) if rb.effort else None
             months = effort.typical_months[0] if effort else 0
-            keys[name] = _sort_key(name, standard_recs, profile, months) + (0,)
+            keys[name] = _sort_key(name, standard_recs, profile, months, in_place,
+                                   harmonized_in_place) + (0,)
         entries[name] = (decision, currently, [reason(i, run) for i in supporting], effort,
                          [reason(i, run) for i in notes.get(name, ())])
     for name in list(keys):   # a covered base standard goes right after the one that covers it
