@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from .errors import closest, printable
 
@@ -184,8 +184,9 @@ def strip_edition(reference: str) -> tuple[str, str | None]:
 
 @lru_cache(maxsize=1)
 def countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> English short name."""
-    return json.loads(resources.files("advisor.data").joinpath("countries.json").read_text("utf-8"))
+    """ISO 3166-1 alpha-2 code -> English short name (package data, read like the rule files:
+    importlib.resources would add 4 ms to every start)."""
+    return json.loads((Path(__file__).parent / "data" / "countries.json").read_text("utf-8"))
 
 
 _COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
