@@ -14,12 +14,12 @@ from string import Formatter
 from typing import Any, Callable, Iterator, Mapping, Union
 
 from . import catalog
+from .conditions import Condition, Test
 from .effort import estimate
-from .pyengine import predicate
 from .errors import EngineError, Problem, RuleBaseError
 from .models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
                      label, parse_profile)
-from .conditions import Condition, Test
+from .pyengine import predicate
 from .rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
 
 RulesArg = Union[None, str, Path, RuleBase]

@@ -16,8 +16,9 @@ import signal
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 from . import catalog
 from .assess import RulesArg, evaluate, rulebase
@@ -71,6 +72,35 @@ class BatchError:
 
 
 Result = Union[Assessment, BatchError]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What batch output and the portfolio view read from one assessment. Workers send this
+    instead of the assessment: a tenth of the bytes, and the parent process (which reads the
+    input and writes the output for every worker) does not rebuild the models."""
+
+    organization: str
+    decisions: tuple[str, ...]                  # per catalog standard, in catalog order
+    plan: tuple[tuple[str, str], ...]           # (standard, decision) in priority order
+    reasons: tuple[tuple[str, ...], ...]        # rule ids of the reasons, per catalog standard
+    json: str | None = None                     # the whole assessment, when the output holds it
+
+    @classmethod
+    def of(cls, assessment: Assessment, with_json: bool = False) -> "Scored":
+        by_name = {rec.standard: rec for rec in assessment.recommendations}
+        found = [by_name.get(name) for name in catalog.NAMES]
+        return cls(assessment.organization,
+                   tuple(rec.decision if rec else "not_needed" for rec in found),
+                   tuple((rec.standard, rec.decision) for rec in assessment.recommendations
+                         if rec.priority is not None),
+                   tuple(tuple(r.rule for r in rec.reasons) if rec else () for rec in found),
+                   assessment.model_dump_json() if with_json else None)
+
+    @property
+    def top(self) -> str:
+        """The standard to act on first, or "" when nothing is planned."""
+        return self.plan[0][0] if self.plan else ""
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -270,6 +300,14 @@ def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]],
     number. The rule base is loaded (and checked) and the engine (as in `evaluate`) set up once,
     here, before any profile is read.
     """
+    return _scored(profiles, jobs, rules, engine, chunksize, None)
+
+
+def _scored(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: str | None,
+            chunksize: int, view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+    """evaluate_many(), each assessment turned into `view(assessment)` where it was made (in a
+    worker when pooled); `view` must be picklable. None keeps assessments, which then travel
+    from workers as JSON text, cheaper than pickled models."""
     rb = rulebase(rules)
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
@@ -278,8 +316,19 @@ def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]],
     default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return _between_records(_score(item, rb, engine) for item in items)
-    return _between_records(_pooled(items, (rb, engine), jobs, max(1, chunksize)))
+        return _between_records(_in_process(items, rb, engine, view))
+    return _between_records(_pooled(items, rb, engine, view, jobs, max(1, chunksize)))
+
+
+def _in_process(items: Iterable[Record | BatchError], rb, engine: str | None,
+                view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+    for item in items:
+        result = _score(item, rb, engine)
+        yield result if view is None or isinstance(result, BatchError) else view(result)
+
+
+def _to_json(assessment: Assessment) -> str:
+    return assessment.model_dump_json()
 
 
 def _between_records(results: Iterator[Result]) -> Iterator[Result]:
@@ -322,9 +371,25 @@ def _deferred_signals() -> Iterator[None]:
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
                 engine: str | None = None) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
+    return _with_sources(inputs, lambda records: evaluate_many(records, jobs=jobs, rules=rules,
+                                                               engine=engine))
+
+
+def score_paths_for_output(inputs: Iterable[str | Path], *, with_json: bool,
+                           jobs: int | None = None, rules: RulesArg = None,
+                           engine: str | None = None, chunksize: int = CHUNKSIZE
+                           ) -> Iterator[tuple[str, Scored | BatchError]]:
+    """score_paths() as batch output needs it: each assessment reduced to `Scored` (with its
+    JSON when `with_json`) in the process that made it."""
+    view = partial(Scored.of, with_json=with_json)
+    return _with_sources(inputs, lambda records: _scored(records, jobs, rules, engine, chunksize,
+                                                         view))
+
+
+def _with_sources(inputs: Iterable[str | Path], score: Callable[[Iterator[Record]], Iterator]
+                  ) -> Iterator[tuple[str, Any]]:
     records, sources = itertools.tee(read_profiles(inputs))
-    return zip((printable(r.source) for r in sources),
-               evaluate_many(records, jobs=jobs, rules=rules, engine=engine))
+    return zip((printable(r.source) for r in sources), score(records))
 
 
 def _prepare(item: Any, n: int) -> Record | BatchError:
@@ -354,7 +419,7 @@ def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
         return _failure(item, exc.with_source(item.file, item.location))
 
 
-_worker_setup: tuple = (None, None)     # (rule base, engine name) in a worker process
+_worker_setup: tuple = (None, None, None)   # (rule base, engine name, pack) in a worker process
 
 
 def _init_worker(setup: tuple) -> None:
@@ -366,13 +431,14 @@ def _init_worker(setup: tuple) -> None:
     global _worker_setup
     _worker_setup = setup
     from .assess import default_engine
-    default_engine(*setup)
+    default_engine(*setup[:2])
 
 
-def _score_chunk(chunk: list[Record | BatchError]) -> list[str | BatchError]:
-    """Score in a worker; assessments travel as JSON text, which is cheaper than pickled models."""
-    results = (_score(item, *_worker_setup) for item in chunk)
-    return [r.model_dump_json() if isinstance(r, Assessment) else r for r in results]
+def _score_chunk(chunk: list[Record | BatchError]) -> list[Any]:
+    """Score in a worker; each assessment is sent back packed (as JSON text, or a Scored)."""
+    rb, engine, pack = _worker_setup
+    results = (_score(item, rb, engine) for item in chunk)
+    return [r if isinstance(r, BatchError) else pack(r) for r in results]
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
@@ -380,8 +446,10 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _pooled(items: Iterator[Record | BatchError], setup: tuple, jobs: int,
-            chunksize: int) -> Iterator[Result]:
+def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
+            view: Callable[[Assessment], Any] | None, jobs: int, chunksize: int
+            ) -> Iterator[Any]:
+    """_in_process(), by `jobs` workers scoring chunks; results in input order."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     import multiprocessing
@@ -389,19 +457,20 @@ def _pooled(items: Iterator[Record | BatchError], setup: tuple, jobs: int,
     chunks = _chunks(items, chunksize)
     head = list(itertools.islice(chunks, 2))
     if len(head) < 2:                       # one chunk or less: not worth starting processes
-        yield from (_score(item, *setup) for chunk in head for item in chunk)
+        yield from _in_process((item for chunk in head for item in chunk), rb, engine, view)
         return
+    pack, unpack = (_to_json, Assessment.model_validate_json) if view is None else (view, None)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=(setup,))
+                               initargs=((rb, engine, pack),))
     pending: deque = deque()
     try:
         for chunk in itertools.chain(head, chunks):
             pending.append(pool.submit(_score_chunk, chunk))
             while len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from _unpack(pending.popleft().result())
+                yield from _unpack(pending.popleft().result(), unpack)
         while pending:
-            yield from _unpack(pending.popleft().result())
+            yield from _unpack(pending.popleft().result(), unpack)
     except BrokenProcessPool:
         raise AdvisorError("a worker process died while scoring; run with --jobs 1 to find the "
                            "profile that crashes the engine") from None
@@ -409,9 +478,9 @@ def _pooled(items: Iterator[Record | BatchError], setup: tuple, jobs: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _unpack(results: list[str | BatchError]) -> Iterator[Result]:
+def _unpack(results: list[Any], unpack: Callable[[Any], Any] | None) -> Iterator[Any]:
     for r in results:
-        yield Assessment.model_validate_json(r) if isinstance(r, str) else r
+        yield r if unpack is None or isinstance(r, BatchError) else unpack(r)
 
 
 # -- portfolio -------------------------------------------------------------------------------
@@ -436,7 +505,7 @@ class Portfolio:
         default_factory=lambda: {name: Counter() for name in catalog.NAMES})
     failures: list[BatchError] = field(default_factory=list)
 
-    def add(self, result: Result) -> None:
+    def add(self, result: Result | Scored) -> None:
         if isinstance(result, BatchError):
             self.failed += 1
             if len(self.failures) < MAX_LISTED_FAILURES:
@@ -445,15 +514,10 @@ class Portfolio:
         self.scored += 1
         if not self.detailed:
             return
-        seen = set()
-        for rec in result.recommendations:
-            seen.add(rec.standard)
-            self.decisions[rec.standard][rec.decision] += 1
-            if rec.reasons:
-                self.reasons[rec.standard].update({r.rule for r in rec.reasons})
-        for name in catalog.NAMES:
-            if name not in seen:         # absent from the assessment counts as not_needed
-                self.decisions[name]["not_needed"] += 1
+        view = result if isinstance(result, Scored) else Scored.of(result)
+        for name, decision, rules in zip(catalog.NAMES, view.decisions, view.reasons):
+            self.decisions[name][decision] += 1
+            self.reasons[name].update(set(rules))
 
     def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
         return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]

@@ -9,15 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import IO, Iterable
+from typing import IO, Iterable, Union
 
 from . import catalog
-from .batch import BatchError, Portfolio, Result
+from .batch import BatchError, Portfolio, Result, Scored
 from .models import Assessment
 
 CSV_COLUMNS = ("source", "organization", *catalog.NAMES, "top_priority", "error")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DECISIONS = ("certify", "implement", "not_needed")
+
+Row = Union[Scored, BatchError]
 
 
 def neutralise(cell: str) -> str:
@@ -25,22 +27,11 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def decisions(assessment: Assessment) -> dict[str, str]:
-    """Decision per catalog standard; an absent standard counts as not_needed (contract §2)."""
-    found = {rec.standard: rec.decision for rec in assessment.recommendations}
-    return {name: found.get(name, "not_needed") for name in catalog.NAMES}
+def _planned(scored: Scored, decision: str) -> list[str]:
+    return [standard for standard, planned in scored.plan if planned == decision]
 
 
-def _planned(assessment: Assessment, decision: str) -> list[str]:
-    return [r.standard for r in assessment.recommendations
-            if r.decision == decision and r.priority is not None]
-
-
-def _top(assessment: Assessment) -> str:
-    return next((r.standard for r in assessment.recommendations if r.priority == 1), "")
-
-
-def _organization(result: Result) -> str:
+def _organization(result: Row) -> str:
     return result.organization or ""
 
 
@@ -48,6 +39,7 @@ class BatchFormat:
     """Header, one piece of text per record, footer: output streams whatever the batch size."""
 
     summary_on_stderr = True
+    needs_json = False              # records embed the whole assessment as JSON
 
     def __init__(self, summary: bool = False):
         self.summary = summary
@@ -55,7 +47,7 @@ class BatchFormat:
     def header(self) -> str:
         return ""
 
-    def record(self, source: str, result: Result) -> str:
+    def record(self, source: str, result: Row) -> str:
         raise NotImplementedError
 
     def footer(self, portfolio: Portfolio) -> str:
@@ -80,27 +72,29 @@ class CsvFormat(BatchFormat):
     def header(self) -> str:
         return self._row(CSV_COLUMNS)
 
-    def record(self, source: str, result: Result) -> str:
+    def record(self, source: str, result: Row) -> str:
         """Text cells (source, organization, error) are neutralised; the others are fixed words."""
         if isinstance(result, BatchError):
             return self._row([neutralise(source), neutralise(_organization(result)),
                               *[""] * len(catalog.NAMES), "",
                               neutralise(result.message().replace("\n", " "))])
         return self._row([neutralise(source), neutralise(result.organization),
-                          *decisions(result).values(), _top(result), ""])
+                          *result.decisions, result.top, ""])
 
 
-def record_json(source: str, result: Result) -> str:
+def record_json(source: str, result: Row) -> str:
     """One record as compact JSON: source and organization, then `assessment` or `error`."""
     head = (f'{{"source": {json.dumps(source, ensure_ascii=False)}, "organization": '
             f'{json.dumps(_organization(result) or None, ensure_ascii=False)}, ')
     if isinstance(result, BatchError):
         return head + f'"error": {json.dumps(result.to_dict(), ensure_ascii=False)}}}'
-    return head + f'"assessment": {result.model_dump_json()}}}'
+    return head + f'"assessment": {result.json}}}'
 
 
 class JsonlFormat(BatchFormat):
-    def record(self, source: str, result: Result) -> str:
+    needs_json = True
+
+    def record(self, source: str, result: Row) -> str:
         return record_json(source, result) + "\n"
 
 
@@ -108,6 +102,7 @@ class JsonFormat(BatchFormat):
     """One array, one record per line; with --summary one object: {"records": [...], "summary"}."""
 
     summary_on_stderr = False
+    needs_json = True
 
     def __init__(self, summary: bool = False):
         super().__init__(summary)
@@ -116,7 +111,7 @@ class JsonFormat(BatchFormat):
     def header(self) -> str:
         return '{"records": [' if self.summary else "["
 
-    def record(self, source: str, result: Result) -> str:
+    def record(self, source: str, result: Row) -> str:
         separator = "\n" if self._first else ",\n"
         self._first = False
         return separator + record_json(source, result)
@@ -141,12 +136,12 @@ class MarkdownFormat(BatchFormat):
         return ("| source | organization | certify | implement | first | error |\n"
                 "|---|---|---|---|---|---|\n")
 
-    def record(self, source: str, result: Result) -> str:
+    def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
             cells = [source, _organization(result), "", "", "", result.message()]
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
-                     ", ".join(_planned(result, "implement")), _top(result), ""]
+                     ", ".join(_planned(result, "implement")), result.top, ""]
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
     def footer(self, portfolio: Portfolio) -> str:
@@ -196,13 +191,17 @@ BATCH_FORMATS: dict[str, type[BatchFormat]] = {
 }
 
 
-def write_batch(results: Iterable[tuple[str, Result]], stream: IO[str], fmt: str, *,
+def write_batch(results: Iterable[tuple[str, Result | Scored]], stream: IO[str], fmt: str, *,
                 summary: bool = False) -> Portfolio:
-    """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to."""
+    """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to.
+    Results may come as assessments or, cheaper, as `Scored` (with JSON where the format
+    `needs_json`)."""
     renderer = BATCH_FORMATS[fmt](summary)
     portfolio = Portfolio(detailed=summary)
     stream.write(renderer.header())
     for source, result in results:
+        if isinstance(result, Assessment):
+            result = Scored.of(result, renderer.needs_json)
         portfolio.add(result)
         stream.write(renderer.record(source, result))
     stream.write(renderer.footer(portfolio))

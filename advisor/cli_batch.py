@@ -67,11 +67,12 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     One record per profile, in input order. A profile that cannot be scored gets a record with
     an error; the others are still scored, and the exit code is 1.
     """
-    from .batch import score_paths
+    from .batch import score_paths_for_output
     from .batch_formats import BATCH_FORMATS, failure_report, summary_text, write_batch
     from .output import atomic_output
 
-    results = score_paths(inputs, jobs=jobs, rules=settings.rules, engine=settings.engine)
+    results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
+                                     rules=settings.rules, engine=settings.engine)
     with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
         portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:

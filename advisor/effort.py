@@ -86,6 +86,8 @@ class _Plan:
 def _plan(effort: dict, standard: str) -> _Plan:
     cached = _plans.get(id(effort))
     if cached is None or cached[0] is not effort:
+        if len(_plans) >= 16:                    # rule bases come and go in long processes
+            del _plans[next(iter(_plans))]
         cached = _plans[id(effort)] = (effort, {})
     plans = cached[1]
     if standard not in plans:

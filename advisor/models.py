@@ -126,7 +126,7 @@ def _enum_value(enum: type[Enum]):
     exact = frozenset(valid)
 
     def parse(value: Any) -> Any:
-        if isinstance(value, enum) or (isinstance(value, str) and value in exact):      # the common case, checked first
+        if isinstance(value, enum) or (isinstance(value, str) and value in exact):  # most values
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of: {', '.join(valid)}")
@@ -357,9 +357,9 @@ class _Out(BaseModel):
     @classmethod
     def trusted(cls, **values: Any) -> Any:
         """An instance from values the advisor built itself, every field given in declared order
-        (JSON keeps it), not validated again: evaluate() builds about 40 per profile and this
-        takes a third of the time. It is what pydantic's model_construct does, minus alias and
-        default handling (which make it slower than validating). tests/test_assess.py checks
+        (JSON keeps it), not validated again: evaluate() builds about 45 per profile, and this
+        takes about half the time of validating. It is what pydantic's model_construct does,
+        minus the alias and default handling that make that slower than validating. tests/test_assess.py checks
         that every assessment validates unchanged."""
         order = _ORDER.get(cls) or _ORDER.setdefault(cls, tuple(cls.__pydantic_fields__))
         if tuple(values) != order:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from advisor import AdvisorError, Assessment, RuleBaseError, evaluate, evaluate_many
-from advisor.batch import BatchError, Portfolio, Record, read_profiles, score_paths
-from advisor.batch_formats import write_batch
+from advisor.batch import (BatchError, Portfolio, Record, Scored, read_profiles, score_paths,
+                           score_paths_for_output)
+from advisor.batch_formats import BATCH_FORMATS, write_batch
 
 from conftest import DATA
 
@@ -167,6 +168,32 @@ def test_rendered_output_is_identical_for_one_and_two_jobs():
         write_batch(zip(sources, results), stream, "jsonl", summary=True)
         texts.append(stream.getvalue())
     assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("fmt", sorted(BATCH_FORMATS))
+def test_output_from_scored_views_is_the_output_from_assessments(fmt):
+    """The command sends workers' results as `Scored` views; they must render exactly as the
+    assessments they stand for, summary included."""
+    import io
+
+    texts = []
+    for jobs, scorer in ((1, score_paths), (2, score_paths_for_output)):
+        stream = io.StringIO()
+        options = {} if scorer is score_paths else {"with_json": BATCH_FORMATS[fmt].needs_json,
+                                                    "chunksize": 4}      # the pool runs
+        portfolio = write_batch(scorer([MIXED, MIXED], jobs=jobs, **options), stream, fmt,
+                                summary=True)
+        texts.append((stream.getvalue(), portfolio.to_dict(), portfolio.failed))
+    assert texts[0] == texts[1]
+
+
+def test_a_scored_view_keeps_decisions_plan_and_reasons():
+    a = evaluate(GOOD)
+    view = Scored.of(a)
+    assert view.decisions[0] == a.recommendation("ISO 9001").decision == "certify"
+    assert view.top == "ISO 9001" and view.plan[0] == ("ISO 9001", "certify")
+    assert "tender-gate" in view.reasons[0] and view.json is None
+    assert Scored.of(a, with_json=True).json == a.model_dump_json()
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
