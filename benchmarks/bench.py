@@ -188,8 +188,10 @@ def latency(profiles: list[dict]) -> dict:
 # -- 3: end-to-end batch ----------------------------------------------------------------------
 
 def command() -> list[str]:
-    """The installed console script if there is one, else `python -m advisor` (same program)."""
-    script = shutil.which("iso-advisor")
+    """The console script installed beside this Python (as in the README's virtual environment),
+    else one on PATH, else `python -m advisor`: the same program."""
+    beside = Path(sys.executable).parent / "iso-advisor"
+    script = str(beside) if beside.is_file() else shutil.which("iso-advisor")
     return [script] if script else [sys.executable, "-m", "advisor"]
 
 
