@@ -215,28 +215,6 @@ def batch(profiles: list[dict], folder: Path) -> dict:
     return {"n": len(profiles), "walls": walls, "cpus": cpus, "same": outputs[1] == outputs[2]}
 
 
-def _spin(n: int) -> float:
-    start = time.perf_counter()
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return time.perf_counter() - start
-
-
-def parallel_ceiling(rounds: int = 3, n: int = 4_000_000) -> float:
-    """How much more work two CPU-bound processes get through than one, on this machine now: a
-    reference for the --jobs 2 speed-up, since shared virtual CPUs often give far less than
-    2x (a plain loop, so only a guide: it was measured between 1.33x and 1.71x minutes apart)."""
-    import multiprocessing
-    factors = []
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        for _ in range(rounds):
-            alone = pool.apply(_spin, (n,))
-            together = pool.map(_spin, [n, n], chunksize=1)
-            factors.append(2 * alone / max(together))
-    return statistics.median(factors)
-
-
 # -- 4: memory --------------------------------------------------------------------------------
 
 _RSS_CHILD = """
@@ -348,10 +326,8 @@ def report_latency(profiles: list[dict]) -> None:
 
 
 def report_batch(profiles: list[dict]) -> None:
-    ceiling = parallel_ceiling()
     with tempfile.TemporaryDirectory() as tmp:
         b = batch(profiles, Path(tmp))
-    ceiling = (ceiling + parallel_ceiling()) / 2      # before and after: the machine drifts
     one, two = b["walls"][1], b["walls"][2]
     speedup = one / two
     for jobs, wall in b["walls"].items():
@@ -359,8 +335,6 @@ def report_batch(profiles: list[dict]) -> None:
               f"{b['n'] / wall:.0f} profiles/s ({b['cpus'][jobs]:.1f} s CPU in all processes)")
     print(f"                 speed-up {speedup:.2f}x (target >= 1.7x: {verdict(speedup >= 1.7)}); "
           f"outputs identical: {b['same']}")
-    print(f"                 for reference, two CPU-bound loops at once do {ceiling:.2f}x the "
-          "work of one on this machine now")
 
 
 def report_memory(marks: tuple[int, int]) -> None:
