@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from enum import Enum
 from typing import Annotated, Any, Literal, Optional
 
@@ -17,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from . import catalog
 from .errors import MAX_FIELD_CHARS, Problem, ProfileError, closest, printable
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")      # Unicode category Cc, all of it
 MAX_LIST_ITEMS = 300         # per list field: more than every country code; longer lists are junk
 MAX_PROBLEMS = 20            # per profile; the rest are counted ("and 4,980 more problems")
 
@@ -271,9 +271,9 @@ class Profile(BaseModel):
     @classmethod
     def _no_control_characters(cls, value: str) -> str:
         """The name is printed in every output: no terminal escapes or other control codes."""
-        bad = next((c for c in value if unicodedata.category(c) == "Cc"), None)
+        bad = _CONTROL.search(value)
         if bad is not None:
-            raise ValueError(f"contains a control character (U+{ord(bad):04X}); "
+            raise ValueError(f"contains a control character (U+{ord(bad.group()):04X}); "
                              "use printable text")
         return value
 
