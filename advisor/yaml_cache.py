@@ -5,7 +5,9 @@ same data back from JSON about 1 ms. The cache is keyed by a hash of the file's 
 edited file is simply parsed again; only data that survives JSON unchanged is cached (dates or
 non-text keys are parsed every time). Anything wrong with the cache (no home folder, read-only
 disk, a damaged entry) falls back to parsing: the cache can make loading faster, never
-different. `ISO_ADVISOR_CACHE_DIR` chooses the folder; set it empty to turn the cache off.
+different. `ISO_ADVISOR_CACHE_DIR` chooses the folder; set it empty to turn the cache off. The
+folder is trusted as the rule files are: whoever can write there can change what rules say, so
+it is the user's own (never a shared temporary folder) unless chosen otherwise.
 """
 from __future__ import annotations
 
