@@ -9,12 +9,23 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _PUBLIC = {
-    "evaluate": "assess", "evaluate_many": "batch", "explain": "explain",
-    "check_claim": "claims", "load_profile": "loaders",
-    "Profile": "models", "Assessment": "models", "Recommendation": "models", "Reason": "models",
-    "ExplainedAssessment": "explain", "Claim": "claim_models", "ClaimCheck": "claim_models",
-    "AdvisorError": "errors", "ProfileError": "errors", "InputError": "errors",
-    "RuleBaseError": "errors", "EngineError": "errors",
+    "evaluate": "advisor.advice.assess",
+    "evaluate_many": "advisor.advice.batch",
+    "explain": "advisor.advice.explain",
+    "ExplainedAssessment": "advisor.advice.explain",
+    "check_claim": "advisor.claims.check",
+    "Claim": "advisor.claims.models",
+    "ClaimCheck": "advisor.claims.models",
+    "load_profile": "advisor.inputs.loaders",
+    "Profile": "advisor.advice.models",
+    "Assessment": "advisor.advice.models",
+    "Recommendation": "advisor.advice.models",
+    "Reason": "advisor.advice.models",
+    "AdvisorError": "advisor.errors",
+    "ProfileError": "advisor.errors",
+    "InputError": "advisor.errors",
+    "RuleBaseError": "advisor.errors",
+    "EngineError": "advisor.errors",
 }
 __all__ = list(_PUBLIC)
 
@@ -22,7 +33,7 @@ __all__ = list(_PUBLIC)
 def __getattr__(name: str) -> Any:
     if name not in _PUBLIC:
         raise AttributeError(f"module 'advisor' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
     globals()[name] = value
     return value
 
@@ -32,11 +43,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from .assess import evaluate
-    from .batch import evaluate_many
-    from .claim_models import Claim, ClaimCheck
-    from .claims import check_claim
-    from .errors import AdvisorError, EngineError, InputError, ProfileError, RuleBaseError
-    from .explain import ExplainedAssessment, explain
-    from .loaders import load_profile
-    from .models import Assessment, Profile, Reason, Recommendation
+    from advisor.advice.assess import evaluate
+    from advisor.advice.batch import evaluate_many
+    from advisor.claims.models import Claim, ClaimCheck
+    from advisor.claims.check import check_claim
+    from advisor.errors import AdvisorError, EngineError, InputError, ProfileError, RuleBaseError
+    from advisor.advice.explain import ExplainedAssessment, explain
+    from advisor.inputs.loaders import load_profile
+    from advisor.advice.models import Assessment, Profile, Reason, Recommendation

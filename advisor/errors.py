@@ -2,7 +2,7 @@
 
 Every problem names where it happened (file, row or line), which field, what was wrong and what
 would be valid, so a user can fix the input without reading code. The CLI turns any
-`AdvisorError` into a message on stderr and exit code 1 in one place (`advisor.cli`).
+`AdvisorError` into a message on stderr and exit code 1 in one place (`advisor.cli.app`).
 """
 from __future__ import annotations
 

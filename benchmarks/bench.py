@@ -33,8 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from advisor import catalog  # noqa: E402
-from advisor.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector,  # noqa: E402
+from advisor.advice import catalog  # noqa: E402
+from advisor.advice.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector,  # noqa: E402
                             Sensitivity, parse_profile)
 
 COUNTRIES = ["DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL", "CZ", "SE", "IE", "GB", "US", "CH",
@@ -132,8 +132,8 @@ class _Recorder:
 
 def latency(profiles: list[dict]) -> dict:
     from advisor import evaluate
-    from advisor.assess import rulebase, run_rules
-    from advisor.engine import _get_host, encode_fact, engine_for
+    from advisor.advice.assess import rulebase, run_rules
+    from advisor.engines.durable import _get_host, encode_fact, engine_for
 
     rb = rulebase()
     engine = engine_for(rb)

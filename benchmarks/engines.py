@@ -25,9 +25,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import CLOCK, ROOT, command, generate, ms, verdict, write_csv  # noqa: E402
 
-from advisor import engines, evaluate  # noqa: E402
-from advisor.assess import rulebase, run_rules  # noqa: E402
-from advisor.models import parse_profile  # noqa: E402
+from advisor import evaluate
+
+from advisor import engines  # noqa: E402
+from advisor.advice.assess import rulebase, run_rules  # noqa: E402
+from advisor.advice.models import parse_profile  # noqa: E402
 
 TARGET = 20
 #: Engines take turns every BLOCK profiles: a busy neighbour hits both alike, and neither

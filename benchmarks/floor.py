@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench  # noqa: E402
 
-from advisor import assess as assess_module  # noqa: E402
-from advisor.models import Assessment, Recommendation  # noqa: E402
+from advisor.advice import assess as assess_module  # noqa: E402
+from advisor.advice.models import Assessment, Recommendation  # noqa: E402
 
 
 def _copy(model):

@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 with atheris.instrument_imports(include=["advisor", "yaml"]):
-    import advisor.batch  # noqa: F401
-    import advisor.loaders  # noqa: F401
+    import advisor.advice.batch  # noqa: F401
+    import advisor.inputs.loaders  # noqa: F401
 
 import conftest  # noqa: E402,F401  (registers the Hypothesis profiles test_fuzz names)
 import test_fuzz  # noqa: E402  (its oracles; imported after instrumentation)

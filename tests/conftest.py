@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, settings
 os.environ["ISO_ADVISOR_CACHE_DIR"] = _CACHE = tempfile.mkdtemp(prefix="iso-advisor-cache-")
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
-from advisor import engine as durable_adapter  # noqa: E402
-from advisor.rulebase import load  # noqa: E402
+from advisor.engines import durable as durable_adapter  # noqa: E402
+from advisor.kernel.rulebase import load  # noqa: E402
 
 # Where durable_rules cannot run (Python 3.13+), choose the Python evaluator explicitly, so the
 # one-line fallback note on stderr does not disturb tests that read stderr.

@@ -7,8 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from advisor import catalog
-from advisor.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector, Sensitivity)
+from advisor.advice import catalog
+from advisor.advice.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector, Sensitivity)
 
 SECTORS = [s.value for s in Sector]
 LEVELS = [v.value for v in Level]

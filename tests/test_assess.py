@@ -8,9 +8,9 @@ from hypothesis import given
 from strategies import budget, profiles
 
 from advisor import Assessment, Profile, evaluate, load_profile
-from advisor.assess import render
-from advisor.models import Reason, parse_profile
-from advisor.rulebase import shipped_rules_dir
+from advisor.advice.assess import render
+from advisor.advice.models import Reason, parse_profile
+from advisor.kernel.rulebase import shipped_rules_dir
 
 SAMPLES = sorted((Path(__file__).parent.parent / "profiles").glob("*.yaml"))
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from advisor import AdvisorError, Assessment, RuleBaseError, evaluate, evaluate_many
-from advisor.batch import (BatchError, Portfolio, Record, Scored, read_profiles, score_paths,
+from advisor.advice.batch import (BatchError, Portfolio, Record, Scored, read_profiles, score_paths,
                            score_paths_for_output)
-from advisor.batch_formats import BATCH_FORMATS, write_batch
+from advisor.render.batch import BATCH_FORMATS, write_batch
 
 from conftest import DATA
 

@@ -1,7 +1,7 @@
 """Standard references and country codes are read the way people write them."""
 import pytest
 
-from advisor import catalog
+from advisor.advice import catalog
 
 
 @pytest.mark.parametrize("written, canonical", [

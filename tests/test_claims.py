@@ -11,14 +11,14 @@ import pytest
 import yaml
 
 from advisor import AdvisorError, Claim, ClaimCheck, check_claim
-from advisor.catalog import OBSOLETE
-from advisor.claim_models import WITHDRAWN, parse_claim, parse_standard
-from advisor.claims import EXAMPLE_BASE, claims_rulebase
+from advisor.advice.catalog import OBSOLETE
+from advisor.claims.models import WITHDRAWN, parse_claim, parse_standard
+from advisor.claims.check import EXAMPLE_BASE, claims_rulebase
 from advisor.engines import available_engines
 
 ENGINES = available_engines()
 from advisor.errors import ClaimError, ProfileError, RuleBaseError
-from advisor.rulebase import load, shipped_rules_dir
+from advisor.kernel.rulebase import load, shipped_rules_dir
 
 from conftest import DATA, ROOT
 

@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from advisor import cli_ask
-from advisor.cli import cli
-from advisor.questionnaire import QUESTIONS
+from advisor.cli import ask as cli_ask
+from advisor.cli.app import cli
+from advisor.advice.questionnaire import QUESTIONS
 
 from conftest import ROOT
 from test_questionnaire import ACME, TEXT_TO_FIELD, script_for, typed

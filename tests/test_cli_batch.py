@@ -8,8 +8,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from advisor import catalog
-from advisor.cli import cli
+from advisor.advice import catalog
+from advisor.cli.app import cli
 
 from conftest import DATA, PROFILES
 
@@ -115,7 +115,7 @@ def test_jobs_give_the_same_bytes(tmp_path):
 def test_an_interrupted_run_leaves_the_previous_output(tmp_path, monkeypatch):
     out = tmp_path / "scores.csv"
     out.write_text("previous\n")
-    from advisor import batch_formats
+    from advisor.render import batch as batch_formats
 
     calls = []
 

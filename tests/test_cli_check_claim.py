@@ -9,8 +9,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from advisor.claim_formats import CLAIM_FORMATS, CSV_COLUMNS
-from advisor.cli import cli
+from advisor.render.claims import CLAIM_FORMATS, CSV_COLUMNS
+from advisor.cli.app import cli
 
 from conftest import DATA
 
@@ -139,7 +139,7 @@ def test_output_file_is_written_whole(tmp_path):
 def test_claim_rules_option_uses_another_claim_rule_base(tmp_path):
     import shutil
 
-    from advisor.rulebase import shipped_rules_dir
+    from advisor.kernel.rulebase import shipped_rules_dir
     rules = tmp_path / "rules"
     shutil.copytree(shipped_rules_dir(), rules)
     (rules / "claims" / "wording.yaml").unlink()

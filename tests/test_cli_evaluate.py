@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from advisor.cli import cli
+from advisor.cli.app import cli
 
 from conftest import PROFILES
 
@@ -74,6 +74,6 @@ def test_custom_rule_base_folder(tmp_path):
 
 
 def test_a_claims_rule_base_cannot_evaluate_a_profile():
-    from advisor.rulebase import shipped_rules_dir
+    from advisor.kernel.rulebase import shipped_rules_dir
     result = run("--rules", str(shipped_rules_dir() / "claims"), "evaluate", SAMPLE)
     assert result.exit_code == 1 and "'claims' rule base" in result.stderr

@@ -6,8 +6,8 @@ import json
 from click.testing import CliRunner
 
 from advisor import evaluate, load_profile
-from advisor.catalog import NAMES
-from advisor.cli import cli
+from advisor.advice.catalog import NAMES
+from advisor.cli.app import cli
 
 from conftest import ROOT
 

@@ -7,7 +7,7 @@ import shutil
 
 from click.testing import CliRunner
 
-from advisor.cli import cli
+from advisor.cli.app import cli
 
 from conftest import DATA
 

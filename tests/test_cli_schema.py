@@ -4,8 +4,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from advisor.cli import cli
-from advisor.models import FIELDS
+from advisor.cli.app import cli
+from advisor.advice.models import FIELDS
 
 
 @pytest.mark.parametrize("kind", ["profile", "assessment"])

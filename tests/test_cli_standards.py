@@ -3,8 +3,8 @@ import json
 
 from click.testing import CliRunner
 
-from advisor.catalog import NAMES
-from advisor.cli import cli
+from advisor.advice.catalog import NAMES
+from advisor.cli.app import cli
 
 
 def test_text_lists_every_catalog_standard_and_guidance():

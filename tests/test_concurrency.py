@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from advisor import Assessment, evaluate, evaluate_many
-from advisor.batch import BatchError
+from advisor.advice.batch import BatchError
 
 from conftest import ROOT
 from test_engine import random_profile
@@ -126,7 +126,7 @@ def test_memory_stays_flat_over_many_evaluations():
 @pytest.mark.parametrize("fmt", ["json", "markdown", "csv", "jsonl"])
 def test_every_output_format_streams_records_as_they_are_scored(fmt):
     """No format holds the batch in memory: record n is written before profile n + 2 is read."""
-    from advisor.batch_formats import write_batch
+    from advisor.render.batch import write_batch
 
     read: list[int] = []
 

@@ -7,11 +7,11 @@ import threading
 import pytest
 
 from advisor import EngineError, evaluate
-from advisor import engine as engine_module
-from advisor.assess import base_fact, run_rules
-from advisor.catalog import NAMES
-from advisor.conditions import evaluate as holds
-from advisor.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector, Sensitivity,
+from advisor.engines import durable as engine_module
+from advisor.advice.assess import base_fact, run_rules
+from advisor.advice.catalog import NAMES
+from advisor.kernel.conditions import evaluate as holds
+from advisor.advice.models import (AiRole, CustomerType, Goal, Level, Regulation, Sector, Sensitivity,
                             parse_profile)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from advisor import AdvisorError, Assessment, evaluate, load_profile
-from advisor.catalog import NAMES
-from advisor.explain import ExplainedAssessment, explain
+from advisor.advice.catalog import NAMES
+from advisor.advice.explain import ExplainedAssessment, explain
 
 from conftest import DATA, PROFILES
 
@@ -106,7 +106,7 @@ def test_unknown_answers_show_the_decision_under_each_value(explained, rb):
 
 
 def _set(field, value):
-    from advisor.explain import Change
+    from advisor.advice.explain import Change
     return Change(field=field, op="set", value=value)
 
 

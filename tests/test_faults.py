@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import Assessment, evaluate_many
-from advisor import batch as batch_module
-from advisor import engine as engine_module
-from advisor.batch import BatchError
-from advisor.cli import cli
+from advisor.advice import batch as batch_module
+from advisor.engines import durable as engine_module
+from advisor.advice.batch import BatchError
+from advisor.cli.app import cli
 
 from conftest import ROOT
 

@@ -19,10 +19,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from advisor import AdvisorError, Assessment, Profile, evaluate, load_profile
-from advisor.batch import BatchError, evaluate_many, read_file
-from advisor.batch_formats import BATCH_FORMATS, write_batch
-from advisor.cli import cli
-from advisor.models import FIELDS, parse_profile
+from advisor.advice.batch import BatchError, evaluate_many, read_file
+from advisor.render.batch import BATCH_FORMATS, write_batch
+from advisor.cli.app import cli
+from advisor.advice.models import FIELDS, parse_profile
 
 from strategies import budget, profiles
 

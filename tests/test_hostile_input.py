@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import AdvisorError, ProfileError, evaluate, load_profile
-from advisor import loaders
-from advisor.batch import MAX_LINE_CHARS, read_profiles
-from advisor.cli import cli
-from advisor.models import MAX_LIST_ITEMS, MAX_PROBLEMS
+from advisor.inputs import loaders
+from advisor.advice.batch import MAX_LINE_CHARS, read_profiles
+from advisor.cli.app import cli
+from advisor.advice.models import MAX_LIST_ITEMS, MAX_PROBLEMS
 
 GOOD = {"name": "Acme", "sector": "retail", "employees": 12}
 DEEP = 100_000

@@ -2,7 +2,7 @@
 import pytest
 
 from advisor import Profile, ProfileError
-from advisor.models import parse_profile
+from advisor.advice.models import parse_profile
 
 BASE = {"name": "Acme", "sector": "construction", "employees": 80}
 

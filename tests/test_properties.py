@@ -14,9 +14,11 @@ from click.testing import CliRunner
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from advisor import catalog, evaluate
-from advisor.cli import cli
-from advisor.models import parse_profile
+from advisor import evaluate
+
+from advisor.advice import catalog
+from advisor.cli.app import cli
+from advisor.advice.models import parse_profile
 
 from strategies import RISK_ORDER, budget, minimal_profiles, profiles
 

@@ -5,7 +5,7 @@ value, nulls, empty and full lists, both sides of every threshold a rule tests),
 value or rule threshold is covered without editing this file. Set DIFF_EXAMPLES to run more
 (e.g. DIFF_EXAMPLES=20000 for a long run); the default keeps the file to a few seconds.
 The durable side is skipped where durable_rules does not import (Python 3.13+); the Python
-evaluator is then still checked against the reference semantics in advisor.conditions.
+evaluator is then still checked against the reference semantics in advisor.kernel.conditions.
 """
 from __future__ import annotations
 
@@ -24,19 +24,19 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from advisor import AdvisorError, EngineError, evaluate, load_profile
-from advisor.claim_models import FIELDS as CLAIM_FIELDS
-from advisor.claim_models import parse_claim
-from advisor.claims import EXAMPLE_BASE as CLAIM_EXAMPLE_BASE
-from advisor.claims import check_claim, claims_rulebase
-from advisor import engine as durable
+from advisor.claims.models import FIELDS as CLAIM_FIELDS
+from advisor.claims.models import parse_claim
+from advisor.claims.check import EXAMPLE_BASE as CLAIM_EXAMPLE_BASE
+from advisor.claims.check import check_claim, claims_rulebase
+from advisor.engines import durable
 from advisor import engines
-from advisor.assess import base_fact, run_rules
-from advisor.cli import cli
-from advisor import conditions
-from advisor.conditions import evaluate as holds
-from advisor.models import Profile, parse_profile
-from advisor.pyengine import PythonEngine, predicate
-from advisor.rulebase import DECISIONS, PROFILE_TYPES, load
+from advisor.advice.assess import base_fact, run_rules
+from advisor.cli.app import cli
+from advisor.kernel import conditions
+from advisor.kernel.conditions import evaluate as holds
+from advisor.advice.models import Profile, parse_profile
+from advisor.engines.python import PythonEngine, predicate
+from advisor.kernel.rulebase import DECISIONS, PROFILE_TYPES, load
 
 from conftest import DATA, PROFILES, ROOT, example
 
@@ -335,7 +335,7 @@ def test_unhashable_rule_values_compare_one_by_one(rb):
     """A custom rule base may hold values a set cannot: the engine falls back to a tuple."""
     from dataclasses import replace
 
-    from advisor.pyengine import _Compiler
+    from advisor.engines.python import _Compiler
     test = conditions.Test("goals", "contains_any", (["x"], "insurance"))
     run = _Compiler().function([replace(rb.instances[0], key="k", condition=test)], "test")
     assert run({"goals": ["insurance"]}) == ["k"]
@@ -483,7 +483,7 @@ def test_runs_without_durable_installed_and_never_imports_it():
             "        if name.split('.')[0] == 'durable':\n"
             "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
             "sys.meta_path.insert(0, NoDurable())\n"
-            "from advisor.cli import main; sys.argv = ['iso-advisor', 'evaluate', "
+            "from advisor.cli.app import main; sys.argv = ['iso-advisor', 'evaluate', "
             f"{str(ROOT / 'profiles' / 'saas-startup.yaml')!r}, '--format', 'json']\n"
             "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n")
     env = {k: v for k, v in os.environ.items() if k != engines.ENV}

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 
 from advisor import evaluate
 from advisor.errors import ProfileError
-from advisor.loaders import load_profile
-from advisor.models import FIELDS, Profile, label
-from advisor.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance, explain,
+from advisor.inputs.loaders import load_profile
+from advisor.advice.models import FIELDS, Profile, label
+from advisor.advice.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance, explain,
                                    interview, load_start, parse_answer, profile_yaml)
-from advisor.rulebase import load
+from advisor.kernel.rulebase import load
 
 from conftest import ROOT
 

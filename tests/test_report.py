@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from advisor import evaluate, load_profile
-from advisor.cli import cli
-from advisor.formats import ASSESSMENT_FORMATS
-from advisor.report import as_html, as_report, board
+from advisor.cli.app import cli
+from advisor.render.assessment import ASSESSMENT_FORMATS
+from advisor.render.report import as_html, as_report, board
 
 from conftest import PROFILES, ROOT
 

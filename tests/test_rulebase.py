@@ -8,7 +8,7 @@ import pytest
 
 from advisor import evaluate
 from advisor.errors import RuleBaseError
-from advisor.rulebase import load, shipped_rules_dir
+from advisor.kernel.rulebase import load, shipped_rules_dir
 
 from conftest import DATA, example
 
@@ -89,7 +89,7 @@ def _age(folder: Path, seconds: float) -> None:
 
 def test_an_unchanged_folder_is_not_read_again_and_an_edit_is_seen_after_the_recheck(
         tmp_path, monkeypatch):
-    from advisor import rulebase
+    from advisor.kernel import rulebase
     folder = tmp_path / "rules"
     shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
     _age(folder, 60)

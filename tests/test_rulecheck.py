@@ -6,11 +6,11 @@ import shutil
 import pytest
 
 from advisor import AdvisorError, RuleBaseError, evaluate
-from advisor.catalog import NAMES
-from advisor.conditions import Test as T
-from advisor.rulecheck import (Checker, Finding, RuleCheckError, changelog_entry, check, compare,
+from advisor.advice.catalog import NAMES
+from advisor.kernel.conditions import Test as T
+from advisor.kernel.rulecheck import (Checker, Finding, RuleCheckError, changelog_entry, check, compare,
                                default_samples, describe_rule, rule_rows, run_tests)
-from advisor.rulebase import load, shipped_rules_dir
+from advisor.kernel.rulebase import load, shipped_rules_dir
 
 from conftest import DATA, ROOT
 

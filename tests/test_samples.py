@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from advisor import evaluate, load_profile
-from advisor.rulecheck import EXPECTED as EXPECTED_FILE
-from advisor.rulecheck import compare
+from advisor.kernel.rulecheck import EXPECTED as EXPECTED_FILE
+from advisor.kernel.rulecheck import compare
 
 from conftest import PROFILES, ROOT
 

@@ -6,8 +6,8 @@ import json
 import pytest
 import yaml
 
-from advisor import yaml_cache
-from advisor.rulebase import _parse_yaml, shipped_rules_dir
+from advisor.kernel import yaml_cache
+from advisor.kernel.rulebase import _parse_yaml, shipped_rules_dir
 
 RULES = (shipped_rules_dir() / "market.yaml").read_bytes()
 

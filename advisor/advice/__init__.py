@@ -1,0 +1,1 @@
+"""advice: see README "Development" for the map of the package."""

@@ -1,0 +1,351 @@
+"""evaluate(): profile -> rule engine -> decisions, priorities, effort -> Assessment.
+
+Domain knowledge lives in the rule files. This module only applies the rule base's generic
+semantics: inferred facts feed later strata, a standard's decision is the strongest
+`recommend` that fired, capped by any `limit`, and the plan is ordered by driver tier, then
+deadline, synergy with systems already in place, and effort.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from string import Formatter
+from typing import Any, Callable, Iterator, Mapping, Union
+
+from advisor.advice import catalog
+from advisor.kernel.conditions import Condition, Test
+from advisor.advice.effort import estimate
+from advisor.errors import EngineError, Problem, RuleBaseError
+from advisor.advice.models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
+                     label, parse_profile)
+from advisor.engines.python import predicate
+from advisor.kernel.rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
+
+RulesArg = Union[None, str, Path, RuleBase]
+DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
+RANK = {d: n for n, d in enumerate(DECISIONS)}
+DECISION_FACTS = tuple((s.name, f"decision_{s.key}") for s in catalog.STANDARDS)  # (name, fact)
+
+
+def rulebase(rules: RulesArg = None) -> RuleBase:
+    """The rule base `rules` names (a folder, a loaded RuleBase, or None for the shipped one)."""
+    return rules if isinstance(rules, RuleBase) else load(rules)
+
+
+def _derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
+    """A lookup table worked out from `rb` once and kept on it (evaluate() is hot)."""
+    tables = rb.__dict__.setdefault("_assess_tables", {})
+    if key not in tables:
+        tables[key] = build()
+    return tables[key]
+
+
+def default_engine(rb: RuleBase, name: str | None = None):
+    """The engine `name` ("durable" or "python"; None = the default) for `rb` (advisor.engines)."""
+    from advisor.engines import engine_for
+    return engine_for(rb, name)
+
+
+@dataclass
+class Run:
+    """What one pass of the rule base over a profile produced."""
+
+    fact: dict[str, Any]
+    fired: list[RuleInstance] = field(default_factory=list)
+    inferred_by: dict[str, RuleInstance] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+def base_fact(rb: RuleBase, profile: Profile) -> dict[str, Any]:
+    fact = profile.model_dump()
+    for spec in rb.facts.values():
+        fact[spec.name] = spec.default
+    for _, decision_fact in DECISION_FACTS:
+        fact[decision_fact] = "not_needed"
+    return fact
+
+
+def decide(fired: list[RuleInstance]) -> dict[str, str]:
+    """Strongest recommendation per standard, capped at `implement` by a limit."""
+    decisions = {name: "not_needed" for name in catalog.NAMES}
+    limited = set()
+    for inst in fired:
+        c = inst.conclusion
+        if c.kind == "recommend" and RANK[c.decision] > RANK[decisions[c.standard]]:
+            decisions[c.standard] = c.decision
+        elif c.kind == "limit":
+            limited.add(c.standard)
+    for name in limited:
+        if decisions[name] == "certify":
+            decisions[name] = "implement"
+    return decisions
+
+
+def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
+    """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata.
+
+    `engine` is an engine object, or an engine name (None = the default).
+    """
+    engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
+    run = Run(base_fact(rb, profile))
+    by_key = _derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
+    for stratum in range(len(rb.strata)):
+        for key in engine.fire(stratum, run.fact):
+            inst = by_key[key]
+            run.fired.append(inst)
+            for name, value in inst.conclusion.facts:
+                earlier = run.inferred_by.get(name)
+                if earlier and run.fact[name] != value:
+                    raise EngineError(f"rules {earlier.key} and {inst.key} infer different values "
+                                      f"for fact '{name}'; the rule base needs a precedence")
+                run.fact[name] = value
+                run.inferred_by[name] = inst
+        run.decisions = decide(run.fired)
+        for name, decision_fact in DECISION_FACTS:
+            run.fact[decision_fact] = run.decisions[name]
+    return run
+
+
+def _show(value: Any) -> str:
+    """A fact value in words, as rule texts quote it."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_show(v) for v in value) or "none"
+    return label(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _template(text: str) -> tuple[tuple[str, str | None], ...]:
+    """A rule text split once into (literal, fact name) pairs; `{{` and `}}` unescaped."""
+    parts = []
+    for literal, name, spec, conversion in Formatter().parse(text):
+        if spec or conversion:       # not used by rule texts: shown as written
+            name, literal = None, literal + "{" + (name or "") + (
+                "!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
+        parts.append((literal, name))
+    return tuple(parts)
+
+
+def render(text: str, fact: Mapping[str, Any]) -> str:
+    """A rule text with `{fact}` placeholders filled in words; unknown names are left as written."""
+    return "".join(literal + ("" if name is None else _show(fact[name]) if name in fact
+                              else "{" + name + "}")
+                   for literal, name in _template(text))
+
+
+def reason(inst: RuleInstance, run: Run) -> Reason:
+    c = inst.conclusion
+    fact, inferred_by = run.fact, run.inferred_by
+    return Reason.trusted(
+        rule=inst.rule.id, text=render(inst.text, fact), source=inst.rule.source,
+        driver=c.driver or ("covered" if c.kind == "limit" else c.kind),
+        answers={f: fact[f] for f in inst.uses},
+        inferred_from=list(dict.fromkeys(inferred_by[f].rule.id for f in inst.uses
+                                         if f in inferred_by)))
+
+
+def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int,
+              in_place: list[str], harmonized_in_place: int) -> tuple:
+    """Driver tier, then deadline, synergy with systems in place, effort; then weight of reasons.
+    `harmonized_in_place` counts the systems in place that share the harmonized structure."""
+    tier = min((DRIVER_RANK[i.conclusion.driver] for i in recs), default=len(DRIVER_RANK))
+    hard = any(i.conclusion.driver == "hard_demand" for i in recs)
+    deadline = 0 if (profile.deadline_months and hard) else 1
+    std = catalog.BY_NAME[name]
+    synergy = 2 * (name in in_place) + (
+        harmonized_in_place - in_place.count(name) if std.harmonized_structure else 0)
+    return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
+
+
+_GROUPED = ("recommend", "limit", "note")     # conclusions kept per standard
+
+
+def _by_strength(inst: RuleInstance) -> tuple[int, int]:
+    return -RANK[inst.conclusion.decision], inst.index
+
+
+def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = True) -> Assessment:
+    """Turn a run into the public Assessment (`with_unknowns=False` skips the costly unknowns)."""
+    recs: dict[str, list[RuleInstance]] = {}
+    limits: dict[str, list[RuleInstance]] = {}
+    notes: dict[str | None, list[RuleInstance]] = {}
+    warnings: list[str] = []
+    for inst in run.fired:
+        c = inst.conclusion
+        if c.kind in _GROUPED:
+            by_kind = recs if c.kind == "recommend" else limits if c.kind == "limit" else notes
+            by_kind.setdefault(c.standard, []).append(inst)
+        elif c.kind == "warn":
+            warnings.append(render(inst.text, run.fact))
+
+    entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
+    keys: dict[str, tuple] = {}
+    in_place = profile.certified + profile.implemented
+    harmonized_in_place = sum(s in catalog.BY_NAME and catalog.BY_NAME[s].harmonized_structure
+                              for s in in_place)
+    for name in catalog.NAMES:
+        decision = run.decisions[name]
+        currently = ("certified" if name in profile.certified else
+                     "implemented" if name in profile.implemented else "none")
+        standard_recs, standard_limits = recs.get(name, ()), limits.get(name, ())
+        supporting = sorted(standard_recs, key=_by_strength)
+        if decision == "implement" and standard_limits and any(
+                i.conclusion.decision == "certify" for i in standard_recs):
+            supporting = [*standard_limits, *supporting]
+        effort = None
+        if decision != "not_needed":
+            effort = estimate(rb.effort, name, profile) if rb.effort else None
+            months = effort.typical_months[0] if effort else 0
+            keys[name] = _sort_key(name, standard_recs, profile, months, in_place,
+                                   harmonized_in_place) + (0,)
+        entries[name] = (decision, currently, [reason(i, run) for i in supporting], effort,
+                         [reason(i, run) for i in notes.get(name, ())])
+    for name in list(keys):   # a covered base standard goes right after the one that covers it
+        covering = [i.conclusion.by for i in limits.get(name, ()) if i.conclusion.by in keys]
+        if covering and run.decisions[name] == "implement":
+            keys[name] = keys[covering[0]][:-1] + (1,)
+    ranked = sorted(keys, key=keys.__getitem__)
+    priority = {name: n for n, name in enumerate(ranked, 1)}
+    recommendations, deadline_warnings = [], []
+    for name in [*ranked, *(n for n in catalog.NAMES if n not in priority)]:
+        decision, currently, reasons, effort, standard_notes = entries[name]
+        recommendations.append(Recommendation.trusted(
+            standard=name, title=catalog.BY_NAME[name].title, decision=decision,
+            priority=priority.get(name), currently=currently, reasons=reasons, effort=effort,
+            notes=standard_notes))
+        if (profile.deadline_months and decision == "certify" and currently != "certified"
+                and effort and profile.deadline_months < effort.typical_months[0]):
+            low, high = effort.typical_months
+            deadline_warnings.append(
+                f"Your deadline of {profile.deadline_months} months is shorter than the typical "
+                f"{low} to {high} months to certify {name} at your size; plan for the gap, for "
+                "example by showing the tender other evidence of equivalent measures "
+                "(Directive 2014/24/EU Art. 62).")
+
+    for field_name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
+        for ref in getattr(profile, field_name):
+            text = catalog.guidance_warning(ref) if ref in catalog.GUIDANCE else None
+            if text and text not in warnings:
+                warnings.append(text)
+
+    return Assessment.trusted(
+        organization=profile.name,
+        rulebase_version=rb.version,
+        recommendations=recommendations,
+        unknowns=unknowns(rb, profile, run) if with_unknowns else [],
+        warnings=warnings + deadline_warnings,
+        fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
+        inferred=[InferredFact.trusted(fact=name, value=run.fact[name], rule=inst.rule.id,
+                                       text=render(inst.text, run.fact))
+                  for name, inst in run.inferred_by.items()],
+        notes=[reason(i, run) for i in notes.get(None, ())],
+    )
+
+
+def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
+    if isinstance(condition, Test):
+        if condition.field == name:
+            yield condition
+        return
+    for item in condition.items:
+        yield from _tests_on(item, name)
+
+
+def candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
+    """Answers worth trying for an unknown field: every choice, or both sides of each threshold."""
+    return _derived(rb, ("candidates", name), lambda: _candidates(rb, name))
+
+
+def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
+    ftype = PROFILE_TYPES[name]
+    if ftype.kind == "bool":
+        return (True, False)
+    if ftype.kind == "enum":
+        return tuple(ftype.values)
+    if ftype.kind == "number":
+        numbers = {0.0}
+        for inst in rb.instances:
+            for test in _tests_on(inst.condition, name):
+                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
+                    numbers |= {float(test.value), float(test.value) + 0.5}
+        return tuple(sorted(numbers))
+    return ()
+
+
+def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
+    """Decisions if `name` were `value`, re-checking only the rules that depend on it.
+
+    Rules are re-checked in firing order against their own conditions, so inferred facts and
+    decision facts settle before the rules that read them. Work is redone only where a rule's
+    firing changed: most answers change nothing.
+    """
+    fact = dict(run.fact)
+    fact[name] = value
+    fired = {i.key: i for i in run.fired}
+    changed = stale = False             # any firing changed / decision facts out of date
+    dependents = _derived(rb, ("dependents", name), lambda: [
+        (i, any(f.startswith("decision_") for f in i.uses), predicate(i.condition, i.key))
+        for i in rb.instances if name in i.depends_on])
+    for inst, reads_decisions, holds in dependents:
+        if reads_decisions and stale:
+            decisions = decide(list(fired.values()))
+            fact.update({key: decisions[name] for name, key in DECISION_FACTS})
+            stale = False
+        if holds(fact) == (inst.key in fired):
+            continue
+        if inst.key in fired:
+            del fired[inst.key]
+        else:
+            fired[inst.key] = inst
+        changed = stale = True
+        for fact_name, _ in inst.conclusion.facts:
+            values = [dict(i.conclusion.facts)[fact_name] for i in fired.values()
+                      if fact_name in dict(i.conclusion.facts)]
+            fact[fact_name] = values[-1] if values else rb.facts[fact_name].default
+    return decide(sorted(fired.values(), key=lambda i: i.index)) if changed else run.decisions
+
+
+def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
+    """Null answers, each with the standards whose decision some known answer would change."""
+    decisive = _derived(rb, "decisive", lambda: [
+        name for name in FIELDS if any(name in i.depends_on for i in rb.instances
+                                       if i.conclusion.kind in ("recommend", "limit"))])
+    result = []
+    for name in decisive:
+        if getattr(profile, name) is not None:
+            continue
+        changed: set[str] = set()
+        for value in candidates(rb, name):
+            decisions = what_if(rb, run, name, value)
+            if decisions is not run.decisions:
+                changed.update(s for s in catalog.NAMES if decisions[s] != run.decisions[s])
+        if changed:
+            result.append(Unknown.trusted(field=name, could_change=[
+                s for s in catalog.NAMES if s in changed]))
+    return result
+
+
+def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None,
+             engine: str | None = None) -> Assessment:
+    """Assess one organization profile. Raises a subclass of AdvisorError on invalid input.
+
+    `engine` is "durable" or "python" (same results); None picks durable where it imports.
+    """
+    rb = rulebase(rules)
+    if rb.kind != "advice":
+        raise RuleBaseError([Problem(f"is a '{rb.kind}' rule base; evaluating a profile needs an "
+                                     "'advice' rule base (kind: advice in rulebase.yaml)",
+                                     source=str(rb.path))])
+    runner = default_engine(rb, engine)
+    parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
+    try:
+        return assess(rb, parsed, run_rules(rb, parsed, runner))
+    except EngineError as exc:
+        raise EngineError([p.__class__(f"{p.message} (profile '{parsed.name}')", p.field, p.source,
+                                       p.location, p.suggestions, p.valid) for p in exc.problems])

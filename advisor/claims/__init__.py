@@ -1,0 +1,1 @@
+"""claims: see README "Development" for the map of the package."""

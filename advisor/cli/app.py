@@ -1,0 +1,189 @@
+"""The command line: each command parses, makes one library call, renders, and exits.
+
+Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowhere else:
+0 success, 1 invalid input (AdvisorError), 2 usage error (click), 130 interrupted.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from advisor.advice import catalog
+
+from advisor import engines
+from advisor.advice.assess import evaluate
+from advisor.errors import AdvisorError
+from advisor.render.assessment import ASSESSMENT_FORMATS, render
+from advisor.inputs.loaders import load_profile
+from advisor.render.output import write_text
+
+#: Commands defined in their own modules, imported only when used (keeps start-up fast).
+LAZY_COMMANDS = {"ask": "advisor.cli.ask", "batch": "advisor.cli.batch",
+                 "check-claim": "advisor.cli.claims", "rules": "advisor.cli.rules"}
+
+
+@dataclass
+class Settings:
+    rules: Path | None = None
+    debug: bool = False
+    engine_choice: str | None = None      # --engine as given; None = the default
+    _engine: str | None = field(default=None, init=False, repr=False)
+
+    @property
+    def engine(self) -> str:
+        """The engine for `evaluate(..., engine=settings.engine)`; notes a fallback once, on stderr."""
+        if self._engine is None:
+            self._engine = engines.resolve(self.engine_choice)
+            notice = None if self.engine_choice else engines.fallback_notice()
+            if notice:
+                click.echo(f"note: {notice}", err=True)
+        return self._engine
+
+
+class AdvisorGroup(click.Group):
+    """Turns library errors into messages on stderr and exit codes, in one place."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name in LAZY_COMMANDS:
+            importlib.import_module(LAZY_COMMANDS[name])
+        return super().get_command(ctx, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except AdvisorError as exc:
+            if _debug(ctx):
+                raise
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            ctx.exit(1)
+        except BrokenPipeError:
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing was written", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # a bug: say so briefly, traceback only with --debug
+            if _debug(ctx):
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} "
+                       "(run with --debug for the traceback)", err=True)
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, Settings) and ctx.obj.debug
+
+
+@click.group(cls=AdvisorGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--rules", "rules", type=click.Path(path_type=Path), default=None,
+              help="Use this rule base folder instead of the shipped one.")
+@click.option("--engine", type=click.Choice(engines.ENGINES), default=None, envvar=engines.ENV,
+              show_envvar=True,
+              help="Rules engine (same results): durable_rules, or the built-in Python evaluator. "
+                   "Default: durable where it is installed and imports, else python.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(package_name="iso-advisor", prog_name="iso-advisor")
+@click.pass_context
+def cli(ctx: click.Context, rules: Path | None, engine: str | None, debug: bool) -> None:
+    """Which ISO management-system standards to certify, implement or leave, in what order, and why."""
+    ctx.obj = Settings(rules=rules, debug=debug, engine_choice=engine)
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+def output_option(f):
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
+                        default=None, help="Write to this file (whole or not at all) instead of stdout.")(f)
+
+
+@cli.command("evaluate")
+@click.argument("profile", type=click.Path(dir_okay=True, allow_dash=True, path_type=str))
+@click.option("--format", "fmt", type=click.Choice(sorted(ASSESSMENT_FORMATS)), default="text",
+              show_default=True, help="Output format.")
+@output_option
+@click.option("--explain", "explain_standard", metavar="STANDARD", default=None,
+              help="Explain one standard: how it was decided, why not higher, what would change "
+                   "it (each checked by re-evaluating), and the unknown answers it depends on.")
+@pass_settings
+def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
+                     explain_standard: str | None) -> None:
+    """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
+    if explain_standard is None and fmt != "json":
+        assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
+        write_text(output, render(assessment, fmt))
+        return
+    from advisor.advice.explain import explain
+    from advisor.render.explain import EXPLANATION_FORMATS
+    if explain_standard is not None and fmt not in EXPLANATION_FORMATS:
+        raise click.BadParameter(f"with --explain use one of: {', '.join(EXPLANATION_FORMATS)}",
+                                 param_hint="--format")
+    explained = explain(load_profile(profile), explain_standard, rules=settings.rules,
+                        engine=settings.engine)       # JSON carries every standard's explanation
+    write_text(output, EXPLANATION_FORMATS[fmt](explained) if explain_standard
+               else render(explained, fmt))
+
+
+@cli.command("standards")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def standards_command(fmt: str) -> None:
+    """The catalog of standards, with what each is for."""
+    if fmt == "json":
+        data = [{"standard": s.name, "title": s.title, "purpose": s.purpose,
+                 "harmonized_structure": s.harmonized_structure,
+                 "sectors": list(s.fit_sectors)} for s in catalog.STANDARDS]
+        data += [{"standard": name, "guidance_only": True, "why": why}
+                 for name, why in catalog.GUIDANCE.items()]
+        click.echo(json.dumps(data, indent=2))
+        return
+    width = max(len(s.name) for s in catalog.STANDARDS)
+    for s in catalog.STANDARDS:
+        click.echo(f"{s.name:<{width}}  {s.title}")
+        click.echo(f"{'':<{width}}  {s.purpose}")
+    click.echo("\nGuidance standards (accepted in profiles, never certifiable): "
+               + ", ".join(catalog.GUIDANCE))
+
+
+#: kind -> (module, model); the assessment schema includes the explanations `--format json` adds
+SCHEMAS = {"profile": ("advisor.advice.models", "Profile"),
+           "assessment": ("advisor.advice.explain", "ExplainedAssessment"),
+           "claim": ("advisor.claims.models", "Claim")}
+
+
+@cli.command("schema")
+@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), default="profile")
+def schema_command(kind: str) -> None:
+    """JSON Schema of a profile, an assessment or a claim, for integrations."""
+    module, name = SCHEMAS[kind]
+    model = getattr(importlib.import_module(module), name)
+    click.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+@cli.group("rules")
+def rules_group() -> None:
+    """Inspect, validate and test the rule base."""
+
+
+
+def main() -> None:
+    try:
+        cli(prog_name="iso-advisor")
+    except BrokenPipeError:  # the reader (e.g. `| head`) went away: not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,241 @@
+"""The only module that talks to durable_rules.
+
+It follows the measured safe pattern (docs: shared/engineering.md §1): a Host without background
+timer threads; fresh definition dicts per registration; every rule's action records the rule's
+own key into a trace for its session; a fresh session per evaluation, asserted as one fact,
+with a sentinel rule that always fires (deleting a session where nothing fired crashes the
+process); traces de-duplicated (`$or` fires once per true branch); swallowed action errors
+surfaced; the session deleted in `finally`; one lock so only one session is ever live.
+"""
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+import sys
+import threading
+from typing import Any
+
+from advisor.kernel.conditions import All, Any_, Condition, Test
+from advisor.errors import EngineError
+from advisor.kernel.rulebase import RuleBase, RuleInstance
+
+PAD = "\u241f"                      # a list item no real value equals: keeps `$iall` true on []
+UNKNOWN = "_unknown"                 # names of the fields that are null in this fact
+MAX_TESTS_PER_RULESET = 40           # one fact matching >~64 conditions fails (error 303)
+_SAFE = re.compile(r"[A-Za-z0-9_]+")
+
+_lock = threading.Lock()
+_sessions = itertools.count(1)
+_host = None
+_registered: dict[str, "DurableEngine"] = {}
+
+
+def available() -> bool:
+    return unavailable_reason() is None
+
+
+@functools.lru_cache(maxsize=None)
+def unavailable_reason() -> str | None:
+    """Why durable_rules cannot run here (None if it can); the import is tried once."""
+    try:
+        import durable.engine  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "durable":
+            return f"durable-rules is installed but incomplete ({exc})"
+        newer = " (it does not run on Python 3.13 and newer)" if sys.version_info >= (3, 13) else ""
+        return "durable-rules is not installed" + newer
+    except Exception as exc:  # ImportError, or the undefined-symbol failure on Python 3.13+
+        return f"durable-rules does not import on Python {sys.version.split()[0]} ({exc})"
+    return None
+
+
+def _get_host():
+    global _host
+    if _host is None:
+        import durable.engine as de
+
+        class QuietHost(de.Host):
+            """No timer threads: they steal actions from the caller and crash under threads."""
+
+            def _run(self) -> None:
+                pass
+
+        _host = QuietHost()
+    return _host
+
+
+def compile_condition(condition: Condition) -> dict:
+    """A condition tree as a durable_rules expression on one fact (see conditions.py)."""
+    if isinstance(condition, (All, Any_)):
+        parts = [compile_condition(c) for c in condition.items]
+        return {"$and" if isinstance(condition, All) else "$or": parts}
+    field, op, value = condition.field, condition.op, condition.value
+    if op == "eq":
+        return {field: value}
+    if op == "ne":
+        return {"$neq": {field: value}}
+    if op in ("gt", "gte", "lt", "lte"):
+        return {f"${op}": {field: value}}
+    if op == "in":
+        if all(isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
+            return {"$mt": {field: "|".join(value)}}
+        return {"$or": [{field: v} for v in value]}
+    if op == "not_in":
+        return {"$and": [{"$neq": {field: v}} for v in value]}
+    if op == "contains":
+        return {"$iany": {field: {"$i": value}}}
+    if op == "contains_any":
+        if all(isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
+            return {"$iany": {field: {"$mt": {"$i": "|".join(value)}}}}
+        return {"$or": [{"$iany": {field: {"$i": v}}} for v in value]}
+    if op == "not_contains":
+        return {"$iall": {field: {"$neq": {"$i": value}}}}
+    if op == "contains_none":
+        return {"$and": [{"$iall": {field: {"$neq": {"$i": v}}}} for v in value]}
+    if op == "unknown":
+        return {"$iany": {UNKNOWN: {"$i": field}}}
+    if op == "known":
+        return {"$ex": {field: 1}}
+    raise ValueError(f"cannot compile operator {op}")  # pragma: no cover
+
+
+def _tests(condition: Condition) -> int:
+    if isinstance(condition, Test):
+        many = isinstance(condition.value, tuple) and condition.op != "in"
+        return len(condition.value) if many else 1
+    return sum(_tests(c) for c in condition.items)
+
+
+def encode_fact(fact: dict[str, Any], sid: str) -> dict[str, Any]:
+    """The logical fact (None = unknown) in the shape the compiled conditions expect."""
+    encoded: dict[str, Any] = {"t": "fact", "sid": sid}
+    unknown = []
+    for name, value in fact.items():
+        if value is None:
+            unknown.append(name)
+        elif isinstance(value, (list, tuple)):
+            encoded[name] = [*value, PAD]
+        else:
+            encoded[name] = _parseable(value) if isinstance(value, float) else value
+    encoded[UNKNOWN] = [*unknown, PAD]
+    return encoded
+
+
+def _parseable(value: Any) -> Any:
+    """A number durable_rules' JSON parser accepts: it rejects an exponent without a decimal
+    point (`1e-05`, error 204). A whole float becomes an int; otherwise the next float away
+    from zero, which has a long repr with a point and compares the same with every rule
+    constant (no float lies between the two, and a constant equal to `value` would print the
+    same unparseable way). Found by tests/test_pyengine.py."""
+    if not isinstance(value, float) or "e" not in repr(value) or "." in repr(value):
+        return value
+    if value.is_integer():
+        return int(value)
+    while "." not in repr(value):       # one step for normal floats; subnormals may need two
+        value = math.nextafter(value, math.copysign(math.inf, value))
+    return value
+
+
+class DurableEngine:
+    """Runs one rule base's strata on durable_rules; `fire()` returns the keys that fired."""
+
+    name = "durable"
+
+    def __init__(self, rulebase: RuleBase):
+        self.rulebase = rulebase
+        self._traces: dict[str, list[int]] = {}      # session id -> indexes of fired rules
+        self._failures: dict[str, tuple[str, BaseException]] = {}   # session id -> (rule, error)
+        self._rulesets: list[list[str]] = []      # per stratum: ruleset names
+        self._keys: dict[int, str] = {}
+        definitions: dict[str, dict] = {}
+        prefix = f"rb{rulebase.digest}"
+        for stratum, layer in enumerate(rulebase.strata):
+            names = []
+            for chunk_no, chunk in enumerate(self._chunks(layer)):
+                name = f"{prefix}_{stratum}_{chunk_no}"
+                definitions[name] = self._ruleset(chunk)
+                names.append(name)
+            self._rulesets.append(names)
+        try:
+            _get_host().register_rulesets(definitions)
+        except Exception as exc:
+            raise EngineError(f"durable_rules refused the rule base: {exc}") from exc
+
+    @staticmethod
+    def _chunks(layer: list[RuleInstance]) -> list[list[RuleInstance]]:
+        chunks: list[list[RuleInstance]] = [[]]
+        size = 0
+        for inst in layer:
+            tests = _tests(inst.condition)
+            if chunks[-1] and size + tests > MAX_TESTS_PER_RULESET:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(inst)
+            size += tests
+        return [c for c in chunks if c] or [[]]
+
+    def _ruleset(self, chunk: list[RuleInstance]) -> dict:
+        definition: dict[str, dict] = {}
+        for inst in chunk:
+            self._keys[inst.index] = inst.key
+            definition[f"r{inst.index}"] = {"all": [{"m": compile_condition(inst.condition)}],
+                                            "pri": inst.index,
+                                            "run": self._action(inst.index, inst.key)}
+        definition["sentinel"] = {"all": [{"m": {"t": "fact"}}], "pri": 2**30,
+                                  "run": self._action(-1, "sentinel")}
+        return definition
+
+    def _action(self, index: int, key: str):
+        """The action of one rule: record its index in the session's trace.
+
+        durable_rules swallows whatever an action raises, Ctrl-C included (it catches
+        BaseException), so a failure is kept aside and raised by fire() instead of being lost.
+        """
+        def record(c) -> None:
+            sid = c.s.sid
+            try:
+                if index >= 0:
+                    self._traces[sid].append(index)
+            except BaseException as exc:  # noqa: B036 - re-raised by fire()
+                self._failures[sid] = (key, exc)
+        return record
+
+    def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
+        """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in order."""
+        host = _get_host()
+        fired: list[int] = []
+        encoded = encode_fact(fact, "")     # once per stratum (durable_rules only reads it)
+        with _lock:
+            for name in self._rulesets[stratum]:
+                sid = encoded["sid"] = str(next(_sessions))
+                self._traces[sid] = []
+                try:
+                    host.assert_fact(name, encoded)
+                except Exception as exc:
+                    # No delete_state here: deleting a session in which no action ran crashes
+                    # the process; a failed session is left behind instead (about 1.4 MB).
+                    self._traces.pop(sid, None)
+                    message = getattr(exc, "message", None) or str(exc)
+                    raise EngineError(f"durable_rules failed in ruleset {name}: {message}") from exc
+                try:
+                    if sid in self._failures:
+                        key, exc = self._failures.pop(sid)
+                        if not isinstance(exc, Exception):   # Ctrl-C, SystemExit: not ours to eat
+                            raise exc
+                        raise EngineError(f"rule {key} failed in its action: {exc!r}")
+                    fired.extend(self._traces[sid])
+                finally:
+                    self._traces.pop(sid, None)
+                    host.delete_state(name, sid)
+        return [self._keys[i] for i in dict.fromkeys(fired)]
+
+
+def engine_for(rulebase: RuleBase) -> DurableEngine:
+    """One engine per rule base content per process (rulesets cannot be unregistered)."""
+    with _lock:
+        engine = _registered.get(rulebase.digest)
+        if engine is None:
+            engine = _registered[rulebase.digest] = DurableEngine(rulebase)
+    return engine

@@ -1,0 +1,1 @@
+"""inputs: see README "Development" for the map of the package."""

@@ -1,0 +1,1 @@
+"""kernel: see README "Development" for the map of the package."""

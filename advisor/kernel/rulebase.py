@@ -1,0 +1,705 @@
+"""Load a rule base (a folder of YAML files) into validated, engine-ready rules.
+
+Everything that can be wrong with a rule base is found here, all at once, with file, rule id and
+field: evaluation never meets a broken rule. Layout of a rule base folder:
+
+- `rulebase.yaml`: `version`, `kind` (which `Schema`: `advice` by default, or `claims`), `sets`
+  (named value lists such as `$EU`), `facts` (inferred facts);
+- `effort.yaml`: audit-day tables and typical months (see `advisor.advice.effort`);
+- the data files the kind's schema names (read as data, not rules);
+- any other `*.yaml`: `rules:`, a list of rules;
+- `CHANGELOG.md`: what changed in each version.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import yaml
+
+from advisor.advice import catalog
+from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, All, Any_, Condition, Test,
+                         substitute)
+from advisor.advice.effort import validate as validate_effort
+from advisor.errors import Problem, RuleBaseError, closest
+from advisor.advice.models import AiRole, CustomerType, Goal, Level, Profile, Regulation, Sector, Sensitivity
+from advisor.kernel.yaml_cache import parsed
+
+DECISIONS = ("not_needed", "implement", "certify")
+DRIVERS = ("hard_demand", "regulation", "market", "internal", "held")
+CONCLUSIONS = ("recommend", "limit", "infer", "note", "warn")
+RULE_KEYS = {"id", "title", "for_each", "when", "then", "text", "rationale", "source", "examples"}
+MAX_FILE_BYTES = 2_000_000
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """What a fact field holds, for checking the tests written against it."""
+
+    kind: str                    # bool | number | text | enum | list
+    values: tuple[str, ...] = ()  # allowed values (enum, or list items) ; empty = free
+    item: str = ""               # for lists: enum | standard | country
+
+
+def _profile_types() -> dict[str, FieldType]:
+    enums = {"sector": Sector, "data_sensitivity": Sensitivity, "environmental_impact": Level,
+             "ohs_risk": Level, "ai_role": AiRole, "budget": Level}
+    lists = {"customer_types": CustomerType, "customer_sectors": Sector,
+             "regulations": Regulation, "goals": Goal}
+    types: dict[str, FieldType] = {}
+    for name in Profile.model_fields:
+        if name in enums:
+            types[name] = FieldType("enum", tuple(m.value for m in enums[name]))
+        elif name in lists:
+            types[name] = FieldType("list", tuple(m.value for m in lists[name]), "enum")
+        elif name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
+            types[name] = FieldType("list", catalog.NAMES + tuple(catalog.GUIDANCE), "standard")
+        elif name == "countries":
+            types[name] = FieldType("list", tuple(catalog.countries()), "country")
+        elif name == "bids_for_tenders":
+            types[name] = FieldType("bool")
+        elif name in ("employees", "sites", "annual_energy_tj", "deadline_months"):
+            types[name] = FieldType("number")
+        else:
+            types[name] = FieldType("text")
+    for std in catalog.STANDARDS:
+        types[f"decision_{std.key}"] = FieldType("enum", DECISIONS)
+    return types
+
+
+PROFILE_TYPES = _profile_types()
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What one kind of rule base (`kind:` in its rulebase.yaml) reads and concludes."""
+
+    kind: str
+    noun: str                               # what an input is called in messages ("profile")
+    inputs: tuple[str, ...]                 # fields of the input model
+    types: Mapping[str, FieldType]          # every field a `when:` may test (inputs and derived)
+    # then-kind -> its keys -> allowed values (() = any text); None = checked by `conclusion()`
+    conclusions: Mapping[str, Mapping[str, tuple] | None]
+    # files read as data, not rules: name -> validator(data, folder) returning problems
+    data_files: Mapping[str, Callable[[Any, Path], list[str]]] = field(default_factory=dict)
+
+
+SCHEMA = Schema("advice", "profile", tuple(Profile.model_fields), PROFILE_TYPES,
+                dict.fromkeys(CONCLUSIONS))
+
+#: Kinds of rule base -> the module whose `SCHEMA` describes it (imported when first needed).
+SCHEMA_MODULES = {"advice": __name__, "claims": "advisor.claims.check"}
+
+
+def schema(kind: str) -> Schema:
+    return importlib.import_module(SCHEMA_MODULES[kind]).SCHEMA
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    kind: str                         # one of CONCLUSIONS
+    standard: str | None = None       # recommend / limit / note
+    decision: str | None = None       # recommend / limit
+    driver: str | None = None         # recommend
+    facts: tuple[tuple[str, Any], ...] = ()  # infer
+    by: str | None = None             # limit: the standard that covers this one
+    values: tuple[tuple[str, Any], ...] = ()  # other schemas' conclusions: the `then:` items
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as written; templates (`for_each: standard`) expand into several instances."""
+
+    id: str
+    title: str
+    file: str
+    when: Condition
+    then: dict
+    text: str
+    rationale: str
+    source: str
+    for_each: str | None = None
+    examples: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def describe_when(self) -> str:
+        return self.when.describe()
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """One rule as the engines run it: a concrete condition and conclusion."""
+
+    key: str                          # unique: `id` or `id[standard]`
+    rule: Rule
+    index: int                        # global firing order
+    stratum: int
+    condition: Condition
+    conclusion: Conclusion
+    text: str
+    uses: tuple[str, ...]             # fact fields the condition reads directly
+    depends_on: frozenset[str] = frozenset()   # profile fields read, directly or via inferred facts
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    kind: str                    # bool | enum | number
+    values: tuple[str, ...]
+    default: Any
+    description: str
+
+
+@dataclass
+class RuleBase:
+    path: Path
+    version: str
+    digest: str
+    facts: dict[str, FactSpec]
+    rules: list[Rule]
+    instances: list[RuleInstance]
+    strata: list[list[RuleInstance]]
+    effort: dict
+    sets: dict[str, tuple]
+    changelog: str = ""
+    kind: str = "advice"
+    data: dict[str, Any] = field(default_factory=dict)   # the schema's data files, parsed
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def instances_of(self, rule_id: str) -> list[RuleInstance]:
+        return [i for i in self.instances if i.rule.id == rule_id]
+
+
+def shipped_rules_dir() -> Path:
+    """The rule base installed with the package (the repository's `rules/` folder)."""
+    here = Path(__file__).resolve().parents[1]  # the advisor package
+    for candidate in (here / "rules", here.parent / "rules"):
+        if (candidate / "rulebase.yaml").is_file():
+            return candidate
+    raise RuleBaseError("the shipped rule base is missing: no rulebase.yaml next to the package")
+
+
+def load(path: str | Path | None = None) -> RuleBase:
+    """Load and validate a rule base folder (default: the shipped one).
+
+    Cached twice: a folder whose files have the same stat as last time is not read again, and
+    files with the same content are not parsed again. This runs on every evaluate(), so the
+    stat check itself is made at most once per RECHECK_SECONDS per folder: a rule file edited
+    while a process runs is seen within that time.
+    """
+    key = None if path is None else os.path.abspath(path)
+    recent = _recent.get(key)
+    if recent and time.monotonic() - recent[0] < RECHECK_SECONDS:
+        return recent[1]
+    folder = Path(path) if path is not None else _shipped_dir()
+    stamp = _stamp(folder)
+    cached = _by_stamp.get(stamp[0]) if stamp else None
+    if cached and cached[0] == stamp:
+        rb = cached[1]
+    else:
+        rb = _read(folder)
+        if stamp:
+            _by_stamp[stamp[0]] = (stamp, rb)
+    if stamp:
+        _recent[key] = (time.monotonic(), rb)
+    return rb
+
+
+RECHECK_SECONDS = 1.0
+_by_stamp: dict[str, tuple[tuple, "RuleBase"]] = {}
+_recent: dict[str | None, tuple[float, "RuleBase"]] = {}     # load() argument -> (checked, rb)
+_shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
+
+
+def _stamp(folder: Path) -> tuple | None:
+    """Name, size, mtime and inode of every file in the folder; None when a file changed in the
+    last 2 s, since a rewrite within the clock's tick keeps the mtime (git's "racy" rule)."""
+    try:
+        where = os.path.abspath(folder)
+        files = sorted((e.name, s.st_size, s.st_mtime_ns, s.st_ino)
+                       for e in os.scandir(where) if e.is_file() and (s := e.stat()))
+    except OSError:
+        return None
+    if not files or time.time_ns() - max(f[2] for f in files) < 2_000_000_000:
+        return None
+    return where, tuple(files)
+
+
+def _read(folder: Path) -> RuleBase:
+    """Read and hash the rule files; parse them unless the same content was parsed before."""
+    if not folder.is_dir():
+        raise RuleBaseError([Problem("is not a folder of rule files", source=str(folder))])
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    digest = hashlib.sha256()
+    texts = {}
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise RuleBaseError([Problem(f"cannot be read: {exc.strerror}", source=str(file))])
+        digest.update(file.name.encode() + b"\0" + data + b"\0")
+        texts[file.name] = data
+    return _load_cached(str(folder), digest.hexdigest(), tuple(sorted(texts.items())))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(folder: str, digest: str, texts: tuple[tuple[str, bytes], ...]) -> RuleBase:
+    return _Loader(Path(folder), digest, dict(texts)).load()
+
+
+class _Loader:
+    def __init__(self, folder: Path, digest: str, texts: dict[str, bytes]):
+        self.folder, self.digest, self.texts = folder, digest, texts
+        self.problems: list[Problem] = []
+
+    def fail(self, message: str, file: str, rule: str | None = None, field: str | None = None,
+             suggestions: Iterable[str] = (), valid: str | None = None) -> None:
+        self.problems.append(Problem(message, field=field, source=str(self.folder / file),
+                                     location=f"rule {rule}" if rule else None,
+                                     suggestions=tuple(suggestions), valid=valid))
+
+    def parse_yaml(self, name: str) -> Any:
+        data = self.texts[name]
+        if len(data) > MAX_FILE_BYTES:
+            self.fail(f"is larger than {MAX_FILE_BYTES} bytes", name)
+            return None
+        try:
+            return parsed(data, _parse_yaml)
+        except UnicodeDecodeError:
+            self.fail("is not UTF-8 text", name)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            self.fail(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}", name)
+        return None
+
+    # -- top level ------------------------------------------------------------------------
+    def load(self) -> RuleBase:
+        if "rulebase.yaml" not in self.texts:
+            self.fail("is missing: every rule base needs a rulebase.yaml with its version",
+                      "rulebase.yaml")
+            raise RuleBaseError(self.problems)
+        meta = self.parse_yaml("rulebase.yaml") or {}
+        if not isinstance(meta, dict):
+            self.fail("must be a mapping with version, sets and facts", "rulebase.yaml")
+            meta = {}
+        keys = ["version", "kind", "name", "description", "sets", "facts"]
+        for key in set(meta) - set(keys):
+            self.fail(f"unknown key '{key}'", "rulebase.yaml", suggestions=closest(key, keys))
+        kind = meta.get("kind", "advice")
+        if kind not in SCHEMA_MODULES:
+            self.fail(f"unknown kind '{kind}'", "rulebase.yaml", field="kind",
+                      suggestions=closest(str(kind), SCHEMA_MODULES),
+                      valid=", ".join(SCHEMA_MODULES))
+            kind = "advice"
+        self.schema = schema(kind)
+        version = meta.get("version")
+        if not isinstance(version, (str, int, float)) or not str(version).strip():
+            self.fail("needs a version, for example \"2026.11\"", "rulebase.yaml", field="version")
+        self.sets = self.load_sets(meta.get("sets") or {})
+        self.facts = self.load_facts(meta.get("facts") or {})
+        self.types = dict(self.schema.types)
+        for spec in self.facts.values():
+            self.types[spec.name] = FieldType(spec.kind, spec.values)
+
+        effort: dict = {}
+        data_files: dict[str, Any] = {}
+        rules: list[Rule] = []
+        for name in self.texts:
+            if name == "rulebase.yaml":
+                continue
+            data = self.parse_yaml(name)
+            if name == "effort.yaml":
+                effort = data if isinstance(data, dict) else {}
+                for problem in validate_effort(effort):
+                    self.fail(problem, name)
+                continue
+            if name in self.schema.data_files:
+                data_files[name] = data
+                for problem in self.schema.data_files[name](data, self.folder):
+                    self.fail(problem, name)
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, dict) or set(data) - {"rules"} or not isinstance(
+                    data.get("rules"), list):
+                self.fail("must be a mapping with one key, 'rules', holding a list of rules", name)
+                continue
+            for position, raw in enumerate(data["rules"], 1):
+                rule = self.load_rule(raw, name, position)
+                if rule:
+                    rules.append(rule)
+        for name in set(self.schema.data_files) - set(self.texts):
+            self.fail(f"is missing: a '{kind}' rule base needs it", name)
+        self.check_unique(rules)
+        instances = self.expand(rules)
+        strata = self.stratify(instances)
+        changelog = self.folder / "CHANGELOG.md"
+        if self.problems:
+            raise RuleBaseError(self.problems)
+        return RuleBase(self.folder, str(version), self.digest[:16], self.facts, rules,
+                        [i for layer in strata for i in layer], strata, effort, self.sets,
+                        changelog.read_text("utf-8") if changelog.is_file() else "", kind,
+                        data_files)
+
+    def load_sets(self, raw: Any) -> dict[str, tuple]:
+        if not isinstance(raw, dict):
+            self.fail("must map set names to lists of values", "rulebase.yaml", field="sets")
+            return {}
+        sets = {}
+        for name, values in raw.items():
+            if not isinstance(values, list) or not values:
+                self.fail("must be a non-empty list", "rulebase.yaml", field=f"sets.{name}")
+                continue
+            sets[str(name)] = tuple(values)
+        return sets
+
+    def load_facts(self, raw: Any) -> dict[str, FactSpec]:
+        if not isinstance(raw, dict):
+            self.fail("must map fact names to their type", "rulebase.yaml", field="facts")
+            return {}
+        facts = {}
+        for name, spec in raw.items():
+            where = f"facts.{name}"
+            if name in self.schema.types:
+                self.fail(f"is a {self.schema.noun} field; inferred facts need their own names",
+                          "rulebase.yaml", field=where)
+                continue
+            if not isinstance(spec, dict) or spec.get("type") not in ("bool", "enum", "number"):
+                self.fail("needs type: bool, enum or number", "rulebase.yaml", field=where)
+                continue
+            values = tuple(spec.get("values") or ())
+            if spec["type"] == "enum" and not values:
+                self.fail("an enum fact needs values", "rulebase.yaml", field=where)
+            default = spec.get("default", False if spec["type"] == "bool" else None)
+            facts[str(name)] = FactSpec(str(name), spec["type"], values, default,
+                                        str(spec.get("description", "")))
+        return facts
+
+    # -- one rule -------------------------------------------------------------------------
+    def load_rule(self, raw: Any, file: str, position: int) -> Rule | None:
+        if not isinstance(raw, dict):
+            self.fail(f"rule #{position} must be a mapping", file)
+            return None
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id or ""):
+            self.fail(f"rule #{position} needs an id of lower-case letters, digits and hyphens",
+                      file, field="id")
+            return None
+        for key in set(raw) - RULE_KEYS:
+            self.fail(f"unknown key '{key}'", file, rule_id, key, closest(key, RULE_KEYS))
+        for key in ("title", "text", "rationale", "source"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                self.fail("is required (non-empty text)", file, rule_id, key)
+        for_each = raw.get("for_each")
+        if for_each not in (None, "standard"):
+            self.fail("can only be 'standard'", file, rule_id, "for_each")
+        when = self.parse_condition(raw.get("when"), file, rule_id, "when", for_each)
+        then = raw.get("then")
+        if not isinstance(then, dict):
+            self.fail("must be a mapping with one of: " + ", ".join(self.schema.conclusions), file,
+                      rule_id, "then")
+            then = {}
+        examples = raw.get("examples")
+        if not isinstance(examples, dict) or not examples.get("fires") or not examples.get("not_fires"):
+            self.fail(f"needs 'fires' and 'not_fires' lists of {self.schema.noun} fragments",
+                      file, rule_id, "examples")
+            examples = {}
+        else:
+            for kind in ("fires", "not_fires"):
+                if not isinstance(examples[kind], list) or not all(
+                        isinstance(e, dict) for e in examples[kind]):
+                    self.fail(f"must be a list of {self.schema.noun} fragments", file, rule_id,
+                              f"examples.{kind}")
+            for key in set(examples) - {"fires", "not_fires"}:
+                self.fail(f"unknown key '{key}'", file, rule_id, "examples")
+        if when is None:
+            return None
+        return Rule(rule_id, str(raw.get("title", "")), file, when, then, str(raw.get("text", "")),
+                    str(raw.get("rationale", "")), str(raw.get("source", "")), for_each, examples)
+
+    def parse_condition(self, raw: Any, file: str, rule: str, path: str,
+                        for_each: str | None) -> Condition | None:
+        if not isinstance(raw, dict) or not raw:
+            self.fail("must be a non-empty mapping (all:, any:, or field tests)", file, rule, path)
+            return None
+        items: list[Condition] = []
+        for key, value in raw.items():
+            where = f"{path}.{key}"
+            if key in ("all", "any"):
+                if not isinstance(value, list) or not value:
+                    self.fail("must be a non-empty list of conditions", file, rule, where)
+                    continue
+                parts = [self.parse_condition(v, file, rule, f"{where}[{i}]", for_each)
+                         for i, v in enumerate(value)]
+                if all(parts):
+                    items.append((All if key == "all" else Any_)(tuple(parts)))
+            else:
+                test = self.parse_test(str(key), value, file, rule, where, for_each)
+                if test:
+                    items.append(test)
+        if len(items) != len(raw):
+            return None
+        return items[0] if len(items) == 1 else All(tuple(items))
+
+    def parse_test(self, name: str, raw: Any, file: str, rule: str, where: str,
+                   for_each: str | None) -> Test | None:
+        templated = for_each and "{" in name
+        ftype = self.types.get(name) if not templated else FieldType("enum", DECISIONS)
+        if ftype is None:
+            self.fail(f"'{name}' is not a {self.schema.noun} field or a declared fact", file, rule,
+                      where, closest(name, self.types))
+            return None
+        if not isinstance(raw, dict):
+            raw = {"eq": raw}
+        if len(raw) != 1:
+            self.fail("a field test has exactly one operator", file, rule, where, valid=", ".join(OPS))
+            return None
+        op, value = next(iter(raw.items()))
+        if op not in OPS:
+            self.fail(f"unknown operator '{op}'", file, rule, where, closest(str(op), OPS),
+                      ", ".join(OPS))
+            return None
+        if op in ("unknown", "known"):
+            if value is not True:
+                self.fail(f"write '{op}: true'", file, rule, where)
+                return None
+            return Test(name, op)
+        allowed = {"list": LIST_OPS, "number": SCALAR_OPS + NUMBER_OPS,
+                   "bool": ("eq", "ne"), "enum": SCALAR_OPS, "text": ("eq", "ne")}[ftype.kind]
+        if op not in allowed:
+            self.fail(f"operator '{op}' does not apply to {ftype.kind} field '{name}'", file, rule,
+                      where, valid=", ".join(allowed))
+            return None
+        many = op in ("in", "not_in", "contains_any", "contains_none")
+        if isinstance(value, str) and value.startswith("$"):
+            if value[1:] not in self.sets:
+                self.fail(f"unknown set '{value}'", file, rule, where,
+                          ["$" + s for s in closest(value[1:], self.sets)])
+                return None
+            value = list(self.sets[value[1:]])
+        if many != isinstance(value, list) or (many and not value):
+            self.fail(f"'{op}' takes {'a non-empty list' if many else 'one value'}", file, rule,
+                      where)
+            return None
+        values = [self.check_value(v, name, ftype, op, file, rule, where, for_each)
+                  for v in (value if many else [value])]
+        if any(v is _BAD for v in values):
+            return None
+        return Test(name, op, tuple(values) if many else values[0])
+
+    def check_value(self, value: Any, name: str, ftype: FieldType, op: str, file: str, rule: str,
+                    where: str, for_each: str | None) -> Any:
+        if for_each and isinstance(value, str) and "{" in value:
+            return value
+        if op in NUMBER_OPS or ftype.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(f"'{value}' is not a number", file, rule, where)
+                return _BAD
+            return value
+        if ftype.kind == "bool":
+            if not isinstance(value, bool):
+                self.fail(f"'{value}' is not true or false", file, rule, where)
+                return _BAD
+            return value
+        resolver = {"standard": catalog.resolve, "country": catalog.resolve_country}.get(ftype.item)
+        if resolver:
+            try:
+                return resolver(value)
+            except ValueError as exc:
+                self.fail(str(exc), file, rule, where)
+                return _BAD
+        if ftype.values and value not in ftype.values:
+            self.fail(f"'{value}' is not a valid value of '{name}'", file, rule, where,
+                      closest(str(value), ftype.values), ", ".join(ftype.values))
+            return _BAD
+        return value
+
+    def check_unique(self, rules: list[Rule]) -> None:
+        seen: dict[str, str] = {}
+        for rule in rules:
+            if rule.id in seen:
+                self.fail(f"duplicate rule id (also in {seen[rule.id]})", rule.file, rule.id, "id")
+            seen.setdefault(rule.id, rule.file)
+
+    # -- conclusions, templates, strata ----------------------------------------------------
+    def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
+        then = {k: (v.format(standard=standard) if standard and isinstance(v, str) else v)
+                for k, v in rule.then.items()}
+        kinds = [k for k in self.schema.conclusions if k in then]
+        if len(kinds) != 1:
+            self.fail("needs exactly one of: " + ", ".join(self.schema.conclusions), rule.file,
+                      rule.id, "then")
+            return None
+        kind = kinds[0]
+        if self.schema.conclusions[kind] is not None:
+            return self.listed_conclusion(rule, kind, then, self.schema.conclusions[kind])
+        allowed = {"recommend": {"recommend", "standard", "driver"},
+                   "limit": {"limit", "standard", "by"}, "infer": {"infer"},
+                   "note": {"note", "standard"}, "warn": {"warn"}}[kind]
+        for key in set(then) - allowed:
+            self.fail(f"unknown key '{key}' for a {kind} conclusion", rule.file, rule.id,
+                      f"then.{key}", closest(key, allowed))
+        std = None
+        if "standard" in then or kind in ("recommend", "limit"):
+            try:
+                std = catalog.resolve(then.get("standard"))
+            except ValueError as exc:
+                self.fail(str(exc), rule.file, rule.id, "then.standard")
+                return None
+            if std not in catalog.BY_NAME:
+                self.fail(f"{std} is a guidance standard and cannot be recommended", rule.file,
+                          rule.id, "then.standard")
+                return None
+        if kind == "recommend":
+            if then["recommend"] not in ("certify", "implement"):
+                self.fail("must be certify or implement", rule.file, rule.id, "then.recommend")
+            if then.get("driver") not in DRIVERS:
+                self.fail("must be one of: " + ", ".join(DRIVERS), rule.file, rule.id, "then.driver",
+                          closest(str(then.get("driver")), DRIVERS))
+            return Conclusion(kind, std, then["recommend"], then.get("driver"))
+        if kind == "limit":
+            if then["limit"] != "implement":
+                self.fail("a limit caps a decision at 'implement'", rule.file, rule.id, "then.limit")
+            by = None
+            if then.get("by") is not None:
+                try:
+                    by = catalog.resolve(then["by"])
+                except ValueError as exc:
+                    self.fail(str(exc), rule.file, rule.id, "then.by")
+            return Conclusion(kind, std, "implement", by=by)
+        if kind == "infer":
+            facts = then["infer"]
+            if not isinstance(facts, dict) or not facts:
+                self.fail("must map inferred facts to values", rule.file, rule.id, "then.infer")
+                return None
+            for name, value in facts.items():
+                spec = self.facts.get(name)
+                if spec is None:
+                    self.fail(f"'{name}' is not a declared fact (declare it under facts: in "
+                              "rulebase.yaml)", rule.file, rule.id, "then.infer",
+                              closest(name, self.facts))
+                elif (spec.kind == "bool" and not isinstance(value, bool)) or (
+                        spec.kind == "enum" and value not in spec.values):
+                    self.fail(f"'{value}' is not a valid value of fact '{name}'", rule.file,
+                              rule.id, "then.infer", valid=", ".join(spec.values) or "true, false")
+            return Conclusion(kind, facts=tuple(sorted(facts.items())))
+        return Conclusion(kind, std)
+
+    def listed_conclusion(self, rule: Rule, kind: str, then: dict,
+                          spec: Mapping[str, tuple]) -> Conclusion | None:
+        """A conclusion whose keys and values the schema lists; the kind's own key is required."""
+        count = len(self.problems)
+        for key in set(then) - set(spec):
+            self.fail(f"unknown key '{key}' for a {kind} conclusion", rule.file, rule.id,
+                      f"then.{key}", closest(key, spec))
+        for key, allowed in spec.items():
+            value = then.get(key)
+            if value is None and key != kind:
+                continue
+            if allowed and value not in allowed:
+                self.fail(f"'{value}' is not valid", rule.file, rule.id, f"then.{key}",
+                          closest(str(value), allowed), ", ".join(allowed))
+            elif not allowed and (not isinstance(value, str) or not value.strip()):
+                self.fail("must be non-empty text", rule.file, rule.id, f"then.{key}")
+        if len(self.problems) > count:
+            return None
+        return Conclusion(kind, values=tuple(sorted(then.items())))
+
+    def expand(self, rules: list[Rule]) -> list[RuleInstance]:
+        instances: list[RuleInstance] = []
+        for rule in rules:
+            standards: list[str | None] = list(catalog.NAMES) if rule.for_each else [None]
+            for std in standards:
+                conclusion = self.conclusion(rule, std)
+                if conclusion is None:
+                    break
+                mapping = {"standard": std, "standard_key": catalog.BY_NAME[std].key} if std else {}
+                condition = substitute(rule.when, mapping) if std else rule.when
+                text = rule.text.replace("{standard}", std) if std else rule.text
+                uses = tuple(dict.fromkeys(condition.fields()))
+                for name in uses:
+                    if name not in self.types:
+                        self.fail(f"'{name}' is not a {self.schema.noun} field or a declared "
+                                  "fact", rule.file, rule.id, "when", closest(name, self.types))
+                key = f"{rule.id}[{std}]" if std else rule.id
+                instances.append(RuleInstance(key, rule, 0, 0, condition, conclusion, text, uses))
+        return instances
+
+    def stratify(self, instances: list[RuleInstance]) -> list[list[RuleInstance]]:
+        """Order rules in layers: a rule runs after every rule that can produce a fact it reads."""
+        producers: dict[str, list[int]] = {}
+        for n, inst in enumerate(instances):
+            c = inst.conclusion
+            if c.kind == "infer":
+                for name, _ in c.facts:
+                    producers.setdefault(name, []).append(n)
+            elif c.kind in ("recommend", "limit"):
+                producers.setdefault(f"decision_{catalog.BY_NAME[c.standard].key}", []).append(n)
+        level: dict[int, int] = {}
+        visiting: set[int] = set()
+
+        def depth(n: int, chain: tuple[str, ...]) -> int:
+            if n in level:
+                return level[n]
+            inst = instances[n]
+            if n in visiting:
+                self.fail("rules depend on each other in a cycle: " + " -> ".join(chain + (inst.key,)),
+                          inst.rule.file, inst.rule.id, "when")
+                return 0
+            visiting.add(n)
+            deps = [p for f in inst.uses for p in producers.get(f, ()) if p != n]
+            if any(p == n for f in inst.uses for p in producers.get(f, ())):
+                self.fail("a rule cannot read a fact it concludes itself", inst.rule.file,
+                          inst.rule.id, "when")
+            level[n] = 1 + max((depth(p, chain + (inst.key,)) for p in deps), default=-1)
+            visiting.discard(n)
+            return level[n]
+
+        for n in range(len(instances)):
+            depth(n, ())
+        if not instances:
+            return []
+        # profile fields each rule depends on, through the facts it reads
+        closure: dict[int, frozenset[str]] = {}
+        for n in sorted(range(len(instances)), key=lambda k: level.get(k, 0)):
+            fields: set[str] = set()
+            for f in instances[n].uses:
+                if f in self.schema.inputs:
+                    fields.add(f)
+                for p in producers.get(f, ()):
+                    if p != n:
+                        fields |= closure.get(p, frozenset())
+            closure[n] = frozenset(fields)
+        layers: list[list[int]] = [[] for _ in range(max(level.values()) + 1)]
+        for n in range(len(instances)):
+            layers[level[n]].append(n)
+        ordered, index = [], 0
+        for layer in layers:
+            ordered.append([])
+            for n in layer:
+                inst = instances[n]
+                ordered[-1].append(RuleInstance(inst.key, inst.rule, index, level[n], inst.condition,
+                                                inst.conclusion, inst.text, inst.uses, closure[n]))
+                index += 1
+        return ordered
+
+
+_BAD = object()
+#: libyaml's safe loader where PyYAML has it: the rule files parse about 8x faster (cold start).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(data: bytes) -> Any:
+    return yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader

@@ -1,0 +1,1 @@
+"""render: see README "Development" for the map of the package."""

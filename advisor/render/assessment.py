@@ -1,0 +1,113 @@
+"""Renderers: one function per output format, chosen by name from `ASSESSMENT_FORMATS`."""
+from __future__ import annotations
+
+from typing import Callable
+
+from advisor.advice.models import Assessment, Recommendation
+from advisor.render.report import as_html, as_report
+
+WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
+
+
+def as_json(assessment: Assessment) -> str:
+    return assessment.model_dump_json(indent=2) + "\n"
+
+
+def _effort_line(rec: Recommendation) -> str:
+    e = rec.effort
+    if not e:
+        return ""
+    low, high = e.typical_months
+    days = f"{e.initial_audit_days:g} audit days" if e.initial_audit_days is not None else ""
+    if e.integrated_audit_days is not None:
+        days += f" ({e.integrated_audit_days:g} if audited with your current certificates)"
+    estimate = " (estimate)" if e.estimate else ""
+    if rec.decision == "implement":
+        return f"about {low}-{high} months to implement; certifying later: {days}{estimate}"
+    return f"{days}{estimate}, typically {low}-{high} months to certificate"
+
+
+def _plan(assessment: Assessment) -> list[Recommendation]:
+    return [r for r in assessment.recommendations if r.priority is not None]
+
+
+def as_text(assessment: Assessment) -> str:
+    lines = [f"ISO management-system advice for {assessment.organization}",
+             f"(rule base {assessment.rulebase_version})", ""]
+    plan = _plan(assessment)
+    if plan:
+        lines.append("Plan, in order:")
+        for rec in plan:
+            held = f" [currently {rec.currently}]" if rec.currently != "none" else ""
+            lines.append(f"{rec.priority:>3}. {rec.standard}: {WORDS[rec.decision]}{held}")
+            lines.append(f"     {rec.title}")
+            for reason in rec.reasons:
+                lines.append(f"     - {reason.text} [{reason.rule}]")
+            for note in rec.notes:
+                lines.append(f"     note: {note.text} [{note.rule}]")
+            if rec.effort:
+                lines.append(f"     effort: {_effort_line(rec)}")
+            lines.append("")
+    else:
+        lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    rest = [r.standard for r in assessment.recommendations if r.priority is None]
+    if rest:
+        lines += ["Not needed now: " + ", ".join(rest), ""]
+    if assessment.unknowns:
+        lines.append("Unknown answers that could change this advice:")
+        lines += [f"  - {u.field}: {', '.join(u.could_change)}" for u in assessment.unknowns]
+        lines.append("")
+    if assessment.warnings:
+        lines.append("Warnings:")
+        lines += [f"  - {w}" for w in assessment.warnings]
+        lines.append("")
+    if assessment.notes:
+        lines.append("Notes:")
+        lines += [f"  - {n.text} [{n.rule}]" for n in assessment.notes]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(assessment: Assessment) -> str:
+    lines = [f"# ISO management-system advice for {_cell(assessment.organization)}", "",
+             f"Rule base {assessment.rulebase_version}.", ""]
+    plan = _plan(assessment)
+    if plan:
+        lines += ["## Plan", "", "| # | Standard | Decision | Effort |", "|---|---|---|---|"]
+        for rec in plan:
+            lines.append(f"| {rec.priority} | {rec.standard} | {WORDS[rec.decision]} | "
+                         f"{_cell(_effort_line(rec))} |")
+        lines.append("")
+        for rec in plan:
+            lines += [f"### {rec.priority}. {rec.standard}: {rec.title}", ""]
+            lines += [f"- {_cell(r.text)} (`{r.rule}`; source: {_cell(r.source)})" for r in rec.reasons]
+            lines += [f"- Note: {_cell(n.text)} (`{n.rule}`)" for n in rec.notes]
+            lines.append("")
+    else:
+        lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    rest = [r.standard for r in assessment.recommendations if r.priority is None]
+    if rest:
+        lines += ["## Not needed now", "", ", ".join(rest), ""]
+    if assessment.unknowns:
+        lines += ["## Unknown answers that could change this advice", ""]
+        lines += [f"- `{u.field}`: {', '.join(u.could_change)}" for u in assessment.unknowns]
+        lines.append("")
+    if assessment.warnings:
+        lines += ["## Warnings", ""] + [f"- {_cell(w)}" for w in assessment.warnings] + [""]
+    if assessment.notes:
+        lines += ["## Notes", ""] + [f"- {_cell(n.text)} (`{n.rule}`)" for n in assessment.notes] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+ASSESSMENT_FORMATS: dict[str, Callable[[Assessment], str]] = {
+    "text": as_text, "json": as_json, "markdown": as_markdown,
+    "report": as_report, "html": as_html,   # the board report (advisor.render.report)
+}
+
+
+def render(assessment: Assessment, fmt: str) -> str:
+    return ASSESSMENT_FORMATS[fmt](assessment)
