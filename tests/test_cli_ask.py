@@ -25,6 +25,7 @@ def run(args: list[str], lines: list[str]):
     return CliRunner().invoke(cli, ["ask", *args], input="".join(f"{line}\n" for line in lines))
 
 
+@pytest.mark.slow
 def test_whole_flow_with_skipping_help_dont_know_re_asking_and_review(tmp_path):
     answers = dict(ACME, annual_energy_tj=None)
     lines = script_for(answers, before={"countries": ["Atlantis"], "ohs_risk": ["?"]},
@@ -93,6 +94,7 @@ def test_ctrl_c_leaves_no_file_and_keeps_an_existing_one(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
 
 
+@pytest.mark.slow
 def test_from_file_asks_only_what_is_missing_then_reviews(tmp_path):
     start = tmp_path / "start.yaml"
     known = dict(ACME, annual_energy_tj=2.5)
@@ -145,6 +147,7 @@ def spawn(args: list[str], cwd) -> "pexpect.spawn":
                          encoding="utf-8", timeout=60, dimensions=(40, 120))
 
 
+@pytest.mark.slow
 def test_real_terminal_session_answers_real_prompts(tmp_path):
     saved = tmp_path / "acme.yaml"
     child = spawn(["--save", str(saved), "--output", str(tmp_path / "advice.md"),
@@ -173,6 +176,7 @@ def test_real_terminal_session_answers_real_prompts(tmp_path):
         (tmp_path / "advice.md").read_text()
 
 
+@pytest.mark.slow
 def test_real_terminal_ctrl_c_writes_nothing(tmp_path):
     child = spawn(["--save", str(tmp_path / "acme.yaml")], tmp_path)
     child.expect(QUESTION)

@@ -100,6 +100,7 @@ def test_all_good_exits_zero_and_writes_the_output_file(tmp_path):
     assert len(rows(out.read_text())) == 3
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_bytes(tmp_path):
     lines = ["name,sector,employees,bids_for_tenders,tender_requirements,countries"]
     sectors = ["construction", "retail", "software_saas", "manufacturing", "banking"]

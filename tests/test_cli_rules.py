@@ -1,6 +1,7 @@
 """`iso-advisor rules list | show | check | test | version` through click's CliRunner."""
 from __future__ import annotations
 
+import pytest
 import json
 import re
 import shutil
@@ -57,6 +58,7 @@ def test_show_an_unknown_rule_suggests_the_closest():
     assert "did you mean 'nis2-security'" in result.stderr
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_shipped_and_the_custom_rule_base():
     shipped = run("rules", "check")
     assert shipped.exit_code == 0 and "no findings" in shipped.stdout and shipped.stderr == ""
@@ -80,6 +82,7 @@ def test_check_lists_every_seeded_problem_and_exits_1():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_rules_test_reports_full_coverage():
     result = run("rules", "test")
     assert result.exit_code == 0, result.stderr

@@ -40,6 +40,7 @@ def as_json(results) -> list[str]:
     return [r.model_dump_json() if isinstance(r, Assessment) else repr(r) for r in results]
 
 
+@pytest.mark.slow
 def test_threads_hammering_evaluate_get_the_sequential_answers(rb):
     profiles = varied(40, seed=8)
     expected = [evaluate(p, rules=rb).model_dump_json() for p in profiles]
@@ -68,6 +69,7 @@ def _evaluate_json(profile: dict) -> str:
 
 
 @pytest.mark.parametrize("method", ["spawn", "fork"])
+@pytest.mark.slow
 def test_a_process_pool_of_evaluate_calls_gives_the_sequential_bytes(method):
     """Fresh processes (spawn: another hash seed, a cold engine) answer byte for byte the same."""
     if method not in multiprocessing.get_all_start_methods():
@@ -78,6 +80,7 @@ def test_a_process_pool_of_evaluate_calls_gives_the_sequential_bytes(method):
         assert list(pool.map(_evaluate_json, profiles, chunksize=4)) == expected
 
 
+@pytest.mark.slow
 def test_evaluate_many_in_a_pool_matches_sequential_with_failures_in_place(rb):
     profiles = varied(80, seed=10)
     for n in range(0, 80, 13):
@@ -114,6 +117,7 @@ print(before, rss_mb())
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads RSS from /proc")
+@pytest.mark.slow
 def test_memory_stays_flat_over_many_evaluations():
     code = RSS_CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), count=RSS_EVALUATIONS)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -38,6 +38,7 @@ needs_durable = pytest.mark.skipif(not engine_module.available(),
 
 
 @needs_durable
+@pytest.mark.slow
 def test_compiled_conditions_fire_exactly_when_the_reference_semantics_hold(rb):
     """Differential check of every stratum on 300 random profiles: durable vs conditions.evaluate."""
     rng = random.Random(7)

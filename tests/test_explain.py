@@ -33,6 +33,7 @@ def decisions(assessment: Assessment) -> dict[str, str]:
     return {r.standard: r.decision for r in assessment.recommendations}
 
 
+@pytest.mark.slow
 def test_every_decision_of_every_sample_is_explained(explained, rb):
     for stem, (profile, a) in explained.items():
         assert [e.standard for e in a.explanations] == list(NAMES), stem

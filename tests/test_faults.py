@@ -79,6 +79,7 @@ needs_proc = pytest.mark.skipif(
 
 @needs_proc
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.slow
 def test_a_signalled_batch_stops_with_a_message_and_keeps_the_previous_output(tmp_path, signum):
     """With workers running: they must not print tracebacks or outlive the batch."""
     process, out = start_batch(tmp_path, jobs=2)

@@ -254,11 +254,13 @@ def test_generators_cover_every_field_value_null_and_full_list():
 @needs_durable
 @PROPERTY
 @given(profile_strategy)
+@pytest.mark.slow
 def test_hypothesis_profiles_give_identical_assessments(profile):
     assert_same_assessment(profile)
 
 
 @needs_durable
+@pytest.mark.slow
 def test_seeded_sweep_gives_identical_runs_and_assessments():
     """SWEEP profiles: identical rule runs for all, byte-identical assessments for every 20th;
     between them they fire every rule of the rule base."""
@@ -303,6 +305,7 @@ def test_every_rule_example_gives_identical_assessments():
 @needs_durable
 @PROPERTY
 @given(facts())
+@pytest.mark.slow
 def test_both_engines_fire_the_same_keys_per_stratum(fact):
     py, du = PythonEngine(RB), durable.engine_for(RB)
     for stratum in range(len(RB.strata)):
@@ -311,6 +314,7 @@ def test_both_engines_fire_the_same_keys_per_stratum(fact):
 
 @PROPERTY
 @given(facts())
+@pytest.mark.slow
 def test_python_engine_fires_exactly_the_rules_whose_condition_holds(fact):
     engine = engines.engine_for(RB, "python")
     for stratum, layer in enumerate(RB.strata):
@@ -320,6 +324,7 @@ def test_python_engine_fires_exactly_the_rules_whose_condition_holds(fact):
 
 @PROPERTY
 @given(facts())
+@pytest.mark.slow
 def test_a_compiled_predicate_agrees_with_the_reference_semantics(fact):
     """The unknowns' what-if checks use predicate(); it must say what conditions.evaluate says."""
     for inst in RB.instances:
@@ -393,6 +398,7 @@ def test_hypothesis_claims_give_identical_checks(claim):
 
 
 @needs_durable
+@pytest.mark.slow
 def test_seeded_claims_and_every_real_case_give_identical_checks():
     rng = random.Random(6)
     mixed = [make_claim(SeededDraw(rng)) for _ in range(SWEEP // 4)]

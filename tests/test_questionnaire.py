@@ -267,6 +267,7 @@ def _profiles():
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(profile=_profiles())
+@pytest.mark.slow
 def test_for_any_organization_skipping_keeps_the_advice(relevance, profile):
     state = simulate(relevance, profile)
     assert advice(evaluate(state.profile())) == advice(evaluate(profile))

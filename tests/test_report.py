@@ -167,6 +167,7 @@ def png_pixels(data: bytes, rows: int) -> set[tuple[int, ...]]:
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
+@pytest.mark.slow
 def test_html_renders_in_a_real_browser(tmp_path, automotive):
     page = tmp_path / "report.html"
     page.write_text(as_html(automotive), encoding="utf-8")
