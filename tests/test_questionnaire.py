@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from advisor.advice.models import FIELDS, Profile, label
 from advisor.advice.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance, explain,
                                    interview, load_start, parse_answer, profile_yaml)
 from advisor.kernel.rulebase import load
+from advisor.advice.wording import WORDING
 
 from conftest import ROOT
 
@@ -60,12 +62,15 @@ class Answering:
     def say(self, text: str) -> None:
         self.said.append(text)
         head = text.split(": ", 1)[-1] if text.startswith(("Question", "Basic question")) else text
+        head = head.removeprefix("(answered before) ")
         if head in TEXT_TO_FIELD:
             self.field = TEXT_TO_FIELD[head]
             self.asked.append(self.field)
 
     def ask(self, prompt: str) -> str:
-        if prompt.startswith("Type a number"):
+        if prompt.strip().startswith("Read as"):
+            line = "y"
+        elif prompt.startswith("Type a number"):
             line = self.review.pop(0) if self.review else ""
             self.field = None
         elif self.before.get(self.field):
@@ -110,15 +115,17 @@ def advice(assessment) -> tuple:
             assessment.warnings)
 
 
-# -- questions come from the model -------------------------------------------------------------
+# -- questions: words from one table, types from the model ------------------------------------
 
-def test_every_profile_field_is_a_question_worded_by_the_model():
+def test_every_profile_field_is_a_question_worded_in_plain_language():
     assert list(QUESTIONS) == list(FIELDS)
     for name, q in QUESTIONS.items():
         info = Profile.model_fields[name]
-        assert q.text == info.json_schema_extra["question"]
-        assert q.help == info.description and q.help
+        assert name in WORDING, f"{name}: add its wording to advisor/advice/wording.py"
+        assert q.text == WORDING[name].text and q.short and q.why and q.help
         assert q.required == info.is_required()
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", q.text + q.why + q.help), name  # no field ids
+        assert len(q.choice_labels) in (0, len(q.choices))
     assert QUESTIONS["ohs_risk"].choices == ("low", "moderate", "high")
     assert QUESTIONS["sector"].options()[20] == f"21 {label('software_saas')}"
     assert QUESTIONS["tender_requirements"].asked_if == (("bids_for_tenders", True),)
@@ -213,7 +220,7 @@ def test_tender_requirements_presuppose_bidding(relevance):
     state = Interview(relevance)
     state.answers.update(name="X", sector="construction", employees=30, bids_for_tenders=False)
     assert "tender_requirements" not in state.relevant_open()
-    assert state.denied("tender_requirements") == "bids_for_tenders is no"
+    assert state.denied("tender_requirements") == "bids for tenders: no"
     state.answers["bids_for_tenders"] = True
     assert "tender_requirements" in state.relevant_open()
 
@@ -289,25 +296,27 @@ def test_every_question_asked_could_change_the_advice_by_evaluate(relevance):
 
 # -- explaining ------------------------------------------------------------------------------------
 
-def test_every_question_explains_itself(relevance):
+def test_every_question_explains_itself_in_business_words(relevance):
     rb = relevance.rb
     ids = {r.id for r in rb.rules}
     context = {"name": "X", "sector": "manufacturing", "employees": 80}
     for name in FIELDS:
         text = explain(relevance, context, name, FIELDS)
-        assert text.startswith(f"Why we ask: {QUESTIONS[name].help}")
+        assert text.startswith(f"Why we ask: {QUESTIONS[name].why}")
+        assert not {word.strip(".,;:[]()") for word in text.split()} & ids, name   # no rule ids
         if relevance.readers[name]:
-            named = text.split("Rules that read it: ", 1)[1].split(" (about")[0]
+            technical = explain(relevance, context, name, FIELDS, technical=True)
+            named = technical.split("Rules that read it: ", 1)[1].rstrip(".")
             assert set(named.replace(" and ", ", ").split(", ")) & ids, name
 
 
-def test_why_names_the_standards_and_rules_an_answer_changes(relevance):
+def test_why_says_what_each_answer_would_change(relevance):
     context = {"name": "X", "sector": "manufacturing", "employees": 80, "countries": ["US"]}
     text = explain(relevance, context, "ohs_risk")
-    assert "ISO 45001 not needed -> implement" in text and "[ohs-hazards]" in text
-    assert "other answers: no change" in text
+    assert "ISO 45001 changes from not needed to implement without a certificate" in text
+    assert "other answers: no change" in text and "ohs-hazards" not in text
     countries = explain(relevance, context, "customer_requirements")
-    assert "IATF 16949 not needed -> certify" in countries and "customer-gate" in countries
+    assert "IATF 16949 changes from not needed to certify" in countries
 
 
 # -- the interview -----------------------------------------------------------------------------------
@@ -319,7 +328,7 @@ def test_interview_asks_re_asks_explains_and_reviews():
     text = console.text()
     assert "Not valid: 'eighty' is not a number" in text
     assert "Not valid: there is no option 7; choose 1 to 3. (valid: 1 low, 2 moderate, 3 high)" in text
-    assert "Why we ask: Workplace health and safety hazards." in text
+    assert f"Why we ask: {QUESTIONS['ohs_risk'].why}" in text
     assert "Your answers:" in text and text.count("Your answers:") == 2
     assert state.answers["goals"] == ["customer_trust", "supplier_approval"]
     assert state.answers["employees"] == 80 and state.answers["ohs_risk"] == "high"
@@ -334,7 +343,7 @@ def test_dont_know_becomes_null_and_is_reported_as_unknown():
     assessment = evaluate(state.profile())
     assert "ohs_risk" in {u.field for u in assessment.unknowns}
     review = console.text().split("Your answers:")[1]
-    assert "ohs_risk" in review and "don't know" in review
+    assert "Workplace hazards" in review and "don't know" in review
 
 
 def test_end_of_input_and_interrupt_propagate():
@@ -358,7 +367,7 @@ def test_saved_profile_reads_back_to_the_same_profile(tmp_path):
     path.write_text(text)
     assert load_profile(path) == state.profile()
     assert "annual_energy_tj: null  # don't know" in text
-    assert "tender_requirements: []  # not asked: bids_for_tenders is no" in text
+    assert "tender_requirements: []  # not asked: bids for tenders: no" in text
 
 
 def test_start_from_a_file_asks_only_what_is_missing(tmp_path, relevance):
@@ -374,3 +383,104 @@ def test_start_from_a_file_asks_only_what_is_missing(tmp_path, relevance):
         state.record(name, DONT_KNOW_ANSWER)
     assert set(asked) <= {"ohs_risk", "goals", "ai_role", "annual_energy_tj"} and "ohs_risk" in asked
 
+
+
+# -- numbers, typos, going back (issue 18) ------------------------------------------------------
+
+class Script:
+    """A console that types the given lines in order and records everything said."""
+
+    def __init__(self, lines: list[str]):
+        self.lines, self.said, self.prompts = list(lines), [], []
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def ask(self, prompt: str) -> str:
+        self.prompts.append(prompt)
+        if not self.lines:
+            raise EOFError
+        return self.lines.pop(0)
+
+    def text(self) -> str:
+        return "\n".join(self.said + self.prompts)
+
+
+def basics(relevance) -> Interview:
+    state = Interview(relevance)
+    for name, value in (("name", "Acme"), ("sector", "manufacturing"), ("employees", 120)):
+        state.record(name, value)
+    return state
+
+
+def test_decimal_comma_energy_is_confirmed_and_stored_as_nine_terajoules(relevance):
+    from advisor.advice.questionnaire import ask_one
+    state, console = basics(relevance), Script(["2,5 GWh", "y"])
+    assert ask_one(state, console, "annual_energy_tj") is None
+    assert state.answers["annual_energy_tj"] == 9.0
+    assert "Read as 2.5 GWh = 9 TJ. Right? [Y/n]" in console.text()
+
+
+def test_ambiguous_energy_is_asked_again_never_guessed(relevance):
+    from advisor.advice.questionnaire import ask_one
+    state, console = basics(relevance), Script(["2.500 MWh", "2500 MWh", ""])
+    ask_one(state, console, "annual_energy_tj")
+    text = console.text()
+    assert "Not valid: '2.500 MWh' could be 2500 MWh = 9 TJ" in text
+    assert state.answers["annual_energy_tj"] == 9.0 and console.prompts.count("> ") == 2
+
+
+def test_a_refused_reading_is_typed_again(relevance):
+    from advisor.advice.questionnaire import ask_one
+    state, console = basics(relevance), Script(["2,5 GWh", "n", "2,5 TJ", "y"])
+    ask_one(state, console, "annual_energy_tj")
+    assert state.answers["annual_energy_tj"] == 2.5 and "Then type it again." in console.text()
+
+
+def test_a_typo_gets_did_you_mean_and_y_takes_it(relevance):
+    from advisor.advice.questionnaire import ask_one
+    state, console = Interview(relevance), Script(["constructon", "y"])
+    ask_one(state, console, "sector")
+    assert "did you mean 'construction'?" in console.text()
+    assert state.answers["sector"] == "construction"
+
+
+def test_going_back_reasks_the_previous_question_then_walks_forward(relevance):
+    # name, sector, then "<" at employees goes back to sector; changing it keeps the name
+    console = Script(["Acme", "manufacturing", "<", "automotive", "120"])
+    state = Interview(relevance)
+    with pytest.raises(EOFError):
+        interview(relevance, console, state)
+    assert state.answers["sector"] == "automotive" and state.answers["employees"] == 120
+    asked = [s for s in console.said if QUESTIONS["sector"].text in s]
+    assert len(asked) == 2 and asked[1].startswith("(answered before)")
+    assert state.previous("name") is None and state.previous("sector") == "name"
+
+
+def test_back_at_the_first_question_says_so(relevance):
+    console = Script(["<", "Acme"])
+    with pytest.raises(EOFError):
+        interview(relevance, console, Interview(relevance))
+    assert "This is the first question." in console.text()
+
+
+def test_an_answer_that_makes_a_question_inapplicable_drops_its_answer(relevance):
+    state = basics(relevance)
+    state.record("bids_for_tenders", True)
+    state.record("tender_requirements", ["ISO 9001"])
+    state.record("bids_for_tenders", False)
+    assert "tender_requirements" not in state.answers
+    assert state.profile().tender_requirements == []
+
+
+def test_answers_saved_part_way_resume(tmp_path, relevance):
+    state = Interview(relevance)
+    state.record("name", "Acme")
+    state.record("sector", "retail")
+    text = profile_yaml(state)
+    assert "Continue with: iso-advisor ask --from FILE" in text
+    path = tmp_path / "partial.yaml"
+    path.write_text(text)
+    resumed = load_start(relevance, str(path))
+    assert resumed.answers == {"name": "Acme", "sector": "retail"}
+    assert resumed.next_question() == "employees"

@@ -21,10 +21,13 @@ from advisor.advice import catalog
 from advisor.advice.assess import Run, _show, _tests_on, assess, candidates, run_rules, what_if
 from advisor.kernel.conditions import evaluate as holds
 from advisor.engines import engine_for
-from advisor.errors import Problem, ProfileError
-from advisor.inputs.loaders import decode, load_profile, parse_document, read_bytes
-from advisor.advice.models import FIELDS, Profile, label, validation_problems
+from advisor.errors import Problem, ProfileError, closest, printable
+from advisor.inputs.loaders import decode, parse_document, read_bytes
+from advisor.advice.models import FIELDS, Profile, label, parse_profile, validation_problems
 from advisor.kernel.rulebase import PROFILE_TYPES, RuleBase
+from advisor.advice.wording import WORDING
+from advisor.inputs.quantity import (ENERGY_IN_TJ, DecimalStyle, NumberError, Reading, read_number,
+                                     show_number)
 
 #: Answers that mean "don't know" for any question.
 DONT_KNOW = frozenset({"-", "dk", "don't know", "dont know", "do not know", "unknown", "n/a"})
@@ -33,8 +36,7 @@ NONE = frozenset({"none", "nothing", "no", "0"})
 HELP = "?"
 YES = frozenset({"y", "yes", "true", "1"})
 NO = frozenset({"n", "no", "false", "2"})
-#: Energy units accepted besides terajoules, in TJ per unit.
-ENERGY_UNITS = {"tj": 1.0, "gj": 1e-3, "mwh": 0.0036, "gwh": 3.6, "kwh": 3.6e-6}
+BACK = frozenset({"<", "back"})
 #: Valid stand-ins for required fields not yet answered, so one field can be validated alone.
 _PLACEHOLDER = {"name": "placeholder", "sector": "other", "employees": 1}
 
@@ -53,42 +55,60 @@ class Console(Protocol):
 
 @dataclass(frozen=True)
 class Question:
-    """One profile field as a question: wording and help from the model, how it is answered."""
+    """One profile field as a question: its words (advisor.advice.wording, else the model's) and
+    how it is answered (the model's and the rule base's field types)."""
 
     field: str
     text: str
-    help: str
+    help: str                       # how to answer, with examples
     kind: str                       # text | integer | number | yesno | choice | choices | countries | standards
     choices: tuple[str, ...] = ()
     required: bool = False
     default: Any = None             # the model's default (None when the field is required)
     asked_if: tuple[tuple[str, Any], ...] = ()   # answers the question presupposes (model)
+    short: str = ""                 # label on the review screen
+    why: str = ""                   # why we ask, in business words
+    unit: str | None = None
+    choice_labels: tuple[str, ...] = ()          # what each choice means, in plain words
 
     @property
     def is_list(self) -> bool:
         return self.kind in ("choices", "countries", "standards")
 
+    @property
+    def units(self) -> dict[str, Any]:
+        """Units a number may be typed in, in this question's unit (energy: TJ, GWh, MWh ...)."""
+        return UNITS.get(self.field, {})
+
+    def choice_label(self, value: str) -> str:
+        if value in self.choices and self.choice_labels:
+            return self.choice_labels[self.choices.index(value)]
+        return label(value)
+
     def options(self) -> list[str]:
         """Numbered options, as shown."""
         if self.kind == "yesno":
             return ["1 yes", "2 no"]
-        return [f"{n} {label(c)}" for n, c in enumerate(self.choices, 1)]
+        return [f"{n} {self.choice_label(c)}" for n, c in enumerate(self.choices, 1)]
 
-    def hint(self) -> str:
-        """How to answer, in one line."""
-        dont_know = "  (needed for any advice)" if self.required else "  - don't know"
-        how = {
+    def how(self) -> str:
+        """How to answer, in a few words."""
+        units = ", ".join(self.units)
+        return {
             "text": "type the answer",
             "integer": "a whole number",
-            "number": "a number, in TJ or with a unit (MWh, GWh)" if self.field == "annual_energy_tj"
-            else "a number",
+            "number": f"a number, with a unit if you like ({units})" if units else "a number",
             "yesno": "yes or no",
             "choice": "a number or a name",
             "choices": "one or more numbers or names, separated by commas; 'none' for none",
             "countries": "codes or names, separated by commas; 'none' for none",
             "standards": "standards such as ISO 9001, 27001, separated by commas; 'none' for none",
         }[self.kind]
-        return f"{how}   ? why we ask{dont_know}"
+
+    def hint(self) -> str:
+        """How to answer, and the keys that do something else, in one line."""
+        dont_know = "  (needed for any advice)" if self.required else "  - don't know"
+        return f"{self.how()}   ? why we ask   < back{dont_know}"
 
 
 def _number_type(name: str) -> str:
@@ -109,12 +129,21 @@ def question(name: str) -> Question:
     choices = ftype.values if kind in ("choice", "choices") else ()
     if kind == "standards":
         choices = catalog.NAMES
-    return Question(name, str(extra.get("question", info.description)), info.description or "",
+    words = WORDING.get(name)
+    text = words.text if words else str(extra.get("question", info.description))
+    labels = tuple(words.choices.get(c, label(c)) for c in choices) if words and words.choices \
+        else ()
+    return Question(name, text, (words.help if words and words.help else info.description or ""),
                     kind, tuple(choices), info.is_required(),
                     None if info.is_required() else info.get_default(call_default_factory=True),
-                    tuple(dict(extra.get("asked_if") or {}).items()))
+                    tuple(dict(extra.get("asked_if") or {}).items()),
+                    short=words.short if words else name.replace("_", " "),
+                    why=words.why if words else info.description or "",
+                    unit=words.unit if words else None, choice_labels=labels)
 
 
+#: Units a number may be typed in, per field, in the field's own unit.
+UNITS: dict[str, dict[str, Any]] = {"annual_energy_tj": dict(ENERGY_IN_TJ)}
 QUESTIONS: dict[str, Question] = {name: question(name) for name in FIELDS}
 
 
@@ -146,15 +175,22 @@ def _invalid(q: Question, message: str) -> ProfileError:
 
 
 def _choice(q: Question, token: str) -> str:
-    """A choice by number, by label (`software/SaaS`) or by name (left to the model)."""
+    """A choice by number, by label (`software/SaaS`) or by name; a typo gets a "did you mean"."""
     token = token.strip()
     if token.isdigit():
         n = int(token)
         if 1 <= n <= len(q.choices):
             return q.choices[n - 1]
         raise _invalid(q, f"there is no option {n}; choose 1 to {len(q.choices)}")
-    by_label = {label(c).lower(): c for c in q.choices}
-    return by_label.get(token.lower(), token)
+    names = {re.sub(r"[\s\-/]+", "_", c.lower()): c for c in q.choices}
+    names.update({label(c).lower(): c for c in q.choices})
+    wanted = token.lower()
+    found = names.get(wanted) or names.get(re.sub(r"[\s\-/]+", "_", wanted))
+    if found:
+        return found
+    suggestions = tuple(dict.fromkeys(names[s] for s in closest(wanted, names)))
+    raise ProfileError([Problem(f"'{printable(token, 80)}' is not valid", field=q.field,
+                                suggestions=suggestions[:3])])
 
 
 def _tokens(text: str) -> list[str]:
@@ -178,30 +214,37 @@ def _countries(q: Question, text: str) -> list[str]:
     return found
 
 
-def _number(q: Question, text: str) -> float | int:
-    cleaned = text.replace("_", "").replace(" ", "").lower()
-    factor = 1.0
-    if q.field == "annual_energy_tj":
-        unit = re.search(r"[a-z]+$", cleaned)
-        if unit:
-            if unit.group() not in ENERGY_UNITS:
-                raise _invalid(q, f"unknown unit '{unit.group()}' (use TJ, GJ, kWh, MWh or GWh)")
-            factor, cleaned = ENERGY_UNITS[unit.group()], cleaned[:unit.start()]
-    cleaned = cleaned.replace(",", "")
+def _number(q: Question, text: str, decimal: DecimalStyle = "auto") -> Reading:
+    """A number as people write it (advisor.inputs.quantity): `1,200`, `2,5 GWh`; an entry
+    that two conventions read differently is an error that shows both readings."""
     try:
-        number = float(cleaned)
-    except ValueError:
-        raise _invalid(q, f"'{text}' is not a number") from None
-    if not math.isfinite(number):
-        raise _invalid(q, "must be a finite number")
-    if q.kind == "integer":
-        if not number.is_integer():
-            raise _invalid(q, f"'{text}' is not a whole number")
-        return int(number)
-    return round(number * factor, 6)
+        return read_number(text, decimal=decimal, units=q.units or None, in_unit=q.unit if
+                           q.units else None, integer=q.kind == "integer")
+    except NumberError as exc:
+        raise ProfileError([Problem(p.message, field=q.field) for p in exc.problems]) from None
 
 
-def parse_answer(q: Question, text: str, default: Any = None) -> Any:
+@dataclass(frozen=True)
+class Answer:
+    """A typed answer, read: the value, and the reading to show back for confirmation (when a
+    unit was converted or a separator interpreted: `2.5 GWh = 9 TJ`), else None."""
+
+    value: Any
+    confirm: str | None = None
+
+
+def read_answer(q: Question, text: str, default: Any = None,
+                decimal: DecimalStyle = "auto") -> Answer:
+    """What one typed line means for question `q` (see parse_answer), with what to confirm."""
+    if q.kind in ("integer", "number") and text.strip() and text.strip().lower() not in DONT_KNOW:
+        reading = _number(q, text, decimal)
+        value = validate(q.field, reading.value)
+        return Answer(value, reading.describe(decimal) if reading.needs_confirmation else None)
+    return Answer(parse_answer(q, text, default, decimal))
+
+
+def parse_answer(q: Question, text: str, default: Any = None,
+                 decimal: DecimalStyle = "auto") -> Any:
     """What one typed line means for question `q`: a valid value, or DONT_KNOW_ANSWER.
 
     An empty line takes `default` (when there is one) and otherwise means "don't know".
@@ -223,7 +266,7 @@ def parse_answer(q: Question, text: str, default: Any = None) -> Any:
             return False
         raise _invalid(q, f"'{text}' is not yes or no (answer y, n, or - if you don't know)")
     if q.kind in ("integer", "number"):
-        return validate(q.field, _number(q, text))
+        return validate(q.field, _number(q, text, decimal).value)
     if q.kind == "choice":
         return validate(q.field, _choice(q, text))
     if q.kind == "choices":
@@ -237,7 +280,7 @@ def valid_text(q: Question) -> str:
     """What would be valid, for the re-ask message."""
     if q.kind in ("choice", "choices"):
         return "valid: " + ", ".join(f"{n} {label(c)}" for n, c in enumerate(q.choices, 1))
-    return "valid: " + q.hint().split("   ")[0]
+    return "valid: " + q.how()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,6 +474,11 @@ def _show_value(q: Question, value: Any) -> str:
         return ", ".join(f"{c} ({names.get(c, c)})" for c in value)
     if isinstance(value, float) and value >= 1e8:
         return "a very large value"
+    if q.kind in ("choice", "choices") and value is not None:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(label(v) for v in values) or "none"
+    if q.kind in ("integer", "number") and value is not None and q.unit:
+        return f"{show_number(value)} {q.unit}"
     return _show(value)
 
 
@@ -438,53 +486,83 @@ def _some(items: list[str], n: int) -> str:
     return ", ".join(items[:n]) + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
-def explain(relevance: Relevance, answers: dict[str, Any], name: str,
-            open_: Iterable[str] = ()) -> str:
-    """The answer to "why are you asking?": what the answer changes, with standards and rule ids."""
+#: Decisions in the words the questionnaire uses.
+DECISION_WORDS = {"certify": "certify", "implement": "implement without a certificate",
+                  "not_needed": "not needed"}
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What answering one question would change, given the answers so far, in business words."""
+
+    why: str
+    changes: tuple[tuple[str, str], ...] = ()   # (answers, what they change), most telling first
+    more: int = 0                               # further answers with other changes, not listed
+    others_unchanged: bool = False              # some answers change nothing
+    matters_later: bool = False                 # no change alone, but with a question to come
+    required: bool = False
+    rules: tuple[str, ...] = ()                 # rule ids that read the answer (technical detail)
+
+    def summary(self) -> str:
+        """One sentence on what the answer changes now."""
+        if self.required:
+            return "Needed for any advice."
+        if self.changes:
+            return "Your answer changes the plan."
+        if self.matters_later:
+            return "Alone it changes nothing yet, but it can together with a later question."
+        return "With your other answers, it does not change the plan now."
+
+
+def effects(relevance: Relevance, answers: dict[str, Any], name: str,
+            open_: Iterable[str] = ()) -> Effects:
+    """What each possible answer to `name` would change, compared with not knowing."""
     q = QUESTIONS[name]
-    lines = [f"Why we ask: {q.help}"]
     readers = [i for i in relevance.readers[name] if i.conclusion.kind != "infer"]
-    rule_ids = list(dict.fromkeys(i.rule.id for i in readers))
-    standards = [s for s in catalog.NAMES if any(i.conclusion.standard == s for i in readers)]
-    if rule_ids:
-        about = f" (about {_some(standards, 6)})" if standards else ""
-        lines.append(f"Rules that read it: {_some(rule_ids, 8)}{about}.")
-    elif q.kind == "text":
-        lines.append("No rule reads it; it names your report and profile.")
-    else:
-        lines.append("No rule reads it; it feeds the time estimates, and so the order of the plan "
-                     "and the deadline warnings.")
+    rule_ids = tuple(dict.fromkeys(i.rule.id for i in readers))
     if q.required:
-        lines.append("It is needed for any advice.")
-        return "\n".join(lines)
+        return Effects(q.why, required=True, rules=rule_ids)
     context = {k: v for k, v in answers.items() if k != name}
     grouped: dict[str, list[str]] = {}
     unchanged = False
-    tried = relevance.candidates(name)
-    for value in tried:
+    for value in relevance.candidates(name):
         if isinstance(value, list) and len(value) > 1 and grouped:
             continue    # "several together" only when no single answer shows an effect
         eff = relevance.effect(context, name, value)
         if not eff:
             unchanged = True
             continue
-        parts = [f"{s} {label(a)} -> {label(b)}" for s, a, b in eff.decisions] + (
-            ["changes the order of the plan"] if eff.reordered else []) + (
-            ["adds a warning"] if eff.warnings > 0 else ["removes a warning"] if eff.warnings else [])
-        what = "; ".join(parts) + (f" [{', '.join(eff.rules)}]" if eff.rules else "")
-        grouped.setdefault(what, []).append(relevance.describe(name, value))
-    if grouped:
-        lines.append("With your answers so far, compared with not knowing:")
-        lines += [f"  {' / '.join(values)}: {what}" for what, values in list(grouped.items())[:8]]
-        if len(grouped) > 8:
-            lines.append(f"  ... and {len(grouped) - 8} more answers that change the advice")
-        if unchanged:
+        parts = [f"{s} changes from {DECISION_WORDS[a]} to {DECISION_WORDS[b]}"
+                 for s, a, b in eff.decisions] + (
+            ["the order of the plan changes"] if eff.reordered else []) + (
+            ["adds a warning"] if eff.warnings > 0 else ["removes a warning"] if eff.warnings
+            else [])
+        grouped.setdefault("; ".join(parts), []).append(relevance.describe(name, value))
+    shown = list(grouped.items())[:8]
+    later = not grouped and relevance.relevant(context, name, [n for n in open_ if n != name])
+    return Effects(q.why, tuple((" / ".join(values), what) for what, values in shown),
+                   max(0, len(grouped) - 8), unchanged and bool(grouped), later, rules=rule_ids)
+
+
+def explain(relevance: Relevance, answers: dict[str, Any], name: str,
+            open_: Iterable[str] = (), technical: bool = False) -> str:
+    """The answer to "why are you asking?", in business words: why the question matters and
+    what each answer would change now. `technical` adds the ids of the rules that read it."""
+    eff = effects(relevance, answers, name, open_)
+    lines = [f"Why we ask: {eff.why}"]
+    if eff.required:
+        lines.append("It is needed for any advice.")
+    elif eff.changes:
+        lines.append("What your answer would change, with your answers so far:")
+        lines += [f"  {values}: {what}" for values, what in eff.changes]
+        if eff.more:
+            lines.append(f"  ... and {eff.more} more answers that change the plan")
+        if eff.others_unchanged:
             lines.append("  other answers: no change")
-    elif relevance.relevant(context, name, [n for n in open_ if n != name]):
-        lines.append("With your answers so far no answer changes the advice on its own, but one "
-                     "can together with a question still to come.")
     else:
-        lines.append("With your other answers, no answer to this question changes the advice now.")
+        lines.append(eff.summary())
+    if technical:
+        lines.append(f"Rules that read it: {_some(list(eff.rules), 12) or 'none'}.")
     return "\n".join(lines)
 
 
@@ -494,23 +572,26 @@ def explain(relevance: Relevance, answers: dict[str, Any], name: str,
 
 @dataclass
 class Interview:
-    """The state of one questionnaire: answers, what was not known, what was not asked."""
+    """The state of one questionnaire: answers, what was not known, what was not asked, and the
+    order questions were asked in (for going back). `decimal` is the person's declared number
+    convention (`auto`: structure decides, an ambiguous number is asked again)."""
 
     relevance: Relevance
     answers: dict[str, Any] = field(default_factory=dict)
     dont_know: set[str] = field(default_factory=set)
     asked: list[str] = field(default_factory=list)
+    decimal: DecimalStyle = "auto"
 
     def open_questions(self) -> list[str]:
         """Unanswered questions, less those whose presupposition an answer denies."""
         return [n for n in FIELDS if n not in self.answers and not self.denied(n)]
 
     def denied(self, name: str) -> str | None:
-        """Why question `name` does not apply (`bids_for_tenders is no`), or None."""
+        """Why question `name` does not apply (`bids for tenders: no`), or None."""
         for other, wanted in QUESTIONS[name].asked_if:
             value = self.answers.get(other)
             if value is not None and value != wanted:
-                return f"{other} is {_show(value)}"
+                return f"{QUESTIONS[other].short.lower()}: {_show(value)}"
         return None
 
     def relevant_open(self) -> list[str]:
@@ -530,6 +611,21 @@ class Interview:
         open_ = self.open_questions()
         return next((n for n in open_ if self.relevance.relevant(self.answers, n, open_)), None)
 
+    def previous(self, name: str | None) -> str | None:
+        """The question asked before `name` (before the next new one when `name` is None or was
+        never asked), or None at the first question."""
+        at = self.asked.index(name) if name in self.asked else len(self.asked)
+        return next((n for n in reversed(self.asked[:at]) if not self.denied(n)), None)
+
+    def following(self, name: str) -> str | None:
+        """Where to go after answering `name`: the next question already asked after it (when
+        the person went back), else the next relevant open one; None when all is answered."""
+        if name in self.asked:
+            later = [n for n in self.asked[self.asked.index(name) + 1:] if not self.denied(n)]
+            if later:
+                return later[0]
+        return self.next_question()
+
     def progress(self) -> str:
         """"Question 5 of about 12", recomputed from what is relevant now at every answer."""
         number = len(self.asked) + 1
@@ -542,6 +638,8 @@ class Interview:
         return f"Question {number} of about {len(self.asked) + left}"
 
     def record(self, name: str, value: Any) -> None:
+        """Keep an answer; answers to questions it makes inapplicable are dropped (a "no" to
+        tenders drops the tenders' certificates), so none can act unseen."""
         if value is DONT_KNOW_ANSWER:
             self.dont_know.add(name)
             default = QUESTIONS[name].default
@@ -551,6 +649,13 @@ class Interview:
         self.answers[name] = value
         if name not in self.asked:
             self.asked.append(name)
+        for other in [n for n in self.answers if self.denied(n)]:
+            del self.answers[other]
+            self.dont_know.discard(other)
+
+    def complete(self) -> bool:
+        """Every required answer given, so there is a profile to assess."""
+        return all(n in self.answers for n in FIELDS if QUESTIONS[n].required)
 
     def profile(self) -> Profile:
         return self.relevance.profile(self.answers)
@@ -568,13 +673,24 @@ def start(relevance: Relevance, profile: Profile | None = None,
     return interview
 
 
+def start_from_data(relevance: Relevance, data: Any, source: str) -> Interview:
+    """An interview holding the answers in a profile mapping, which may be partial (answers
+    saved part-way): every given field is checked as `evaluate` would, unknown keys included."""
+    if not isinstance(data, dict):
+        raise ProfileError([Problem("a profile must be a mapping of fields", source=source)])
+    given = {k: v for k, v in data.items() if v is not None}
+    profile = parse_profile({**{k: v for k, v in _PLACEHOLDER.items() if k not in given},
+                             **given}, source=source)
+    return start(relevance, profile, list(given))
+
+
 def load_start(relevance: Relevance, path: str) -> Interview:
-    """An interview holding the answers a profile file gives (`--from`); null or absent fields
-    stay open, so only those are asked (when they can change the advice), then the review."""
-    profile = load_profile(path)
+    """An interview holding the answers a profile file gives (`--from`), complete or saved
+    part-way; null or absent fields stay open, so only those are asked (when they can change
+    the advice), then the review."""
     data = parse_document(decode(read_bytes(path), str(path)), str(path),
                           Path(path).suffix.lower())
-    return start(relevance, profile, [k for k, v in data.items() if v is not None])
+    return start_from_data(relevance, data, str(path))
 
 
 def _display(interview: Interview, name: str) -> str:
@@ -589,9 +705,9 @@ def _display(interview: Interview, name: str) -> str:
 
 
 def review_lines(interview: Interview) -> list[str]:
-    width = max(len(n) for n in FIELDS)
+    width = max(len(QUESTIONS[n].short) for n in FIELDS)
     lines = ["", "Your answers:"]
-    lines += [f"{n:>3}. {name:<{width}}  {_display(interview, name)}"
+    lines += [f"{n:>3}. {QUESTIONS[name].short:<{width}}  {_display(interview, name)}"
               for n, name in enumerate(FIELDS, 1)]
     return lines
 
@@ -599,12 +715,28 @@ def review_lines(interview: Interview) -> list[str]:
 def _columns(items: list[str], width: int = 78) -> list[str]:
     cell = max(len(i) for i in items) + 3
     per_row = max(1, width // cell)
+    if per_row < 2:
+        return ["  " + i for i in items]
     return ["  " + "".join(i.ljust(cell) for i in items[r:r + per_row]).rstrip()
             for r in range(0, len(items), per_row)]
 
 
-def ask_one(interview: Interview, console: Console, name: str, header: str = "") -> None:
-    """Ask question `name` until it gets a valid answer (or don't know), and record it."""
+def _not_valid(exc: ProfileError, q: Question) -> str:
+    problem = exc.problems[0]
+    message = problem.message
+    stop = "" if message.endswith(("?", ".")) else "."
+    if problem.suggestions:
+        return f"  Not valid: {message}; did you mean " + " or ".join(
+            f"'{label(s)}'" for s in problem.suggestions) + "?"
+    return f"  Not valid: {message}{stop} ({valid_text(q)})"
+
+
+def ask_one(interview: Interview, console: Console, name: str, header: str = "") -> str | None:
+    """Ask question `name` until it gets a valid answer (or don't know), and record it.
+
+    Returns "back" when the person typed `<` to go to the previous question (nothing recorded).
+    A number read with a unit or a separator is shown back for confirmation; a typo with one
+    close match can be taken with `y`."""
     q = QUESTIONS[name]
     current = interview.answers.get(name)
     default = current if name in interview.answers and name not in interview.dont_know else (
@@ -616,34 +748,58 @@ def ask_one(interview: Interview, console: Console, name: str, header: str = "")
             console.say(line)
     console.say(f"  ({q.hint()})")
     shown = "" if default is None else f" [{_show_value(q, default) if default != [] else 'none'}]"
+    offered: str | None = None
     while True:
         text = console.ask(f"> {shown.strip()} " if shown else "> ")
         if text.strip() == HELP:
             console.say(explain(interview.relevance, interview.answers, name,
                                 interview.open_questions()))
             continue
+        if text.strip().lower() in BACK:
+            return "back"
+        if offered is not None and text.strip().lower() in YES:
+            text = offered
+        offered = None
         try:
-            value = parse_answer(q, text, default)
+            answer = read_answer(q, text, default, interview.decimal)
         except ProfileError as exc:
-            message = exc.problems[0].message
-            stop = "" if message.endswith(("?", ".")) else "."
-            console.say(f"  Not valid: {message}{stop} ({valid_text(q)})")
+            console.say(_not_valid(exc, q))
+            suggestions = exc.problems[0].suggestions
+            if q.kind == "choice" and len(suggestions) == 1:
+                offered = suggestions[0]
+                console.say("  (type y to take it)")
             continue
-        interview.record(name, value)
-        return
+        if answer.confirm is not None:
+            sure = console.ask(f"  Read as {answer.confirm}. Right? [Y/n] ").strip().lower()
+            if sure in NO:
+                console.say("  Then type it again.")
+                continue
+        interview.record(name, answer.value)
+        return None
+
+
+def walk(state: Interview, console: Console, name: str | None) -> None:
+    """Ask from `name` (None: the next relevant question) until nothing relevant is open,
+    going back on `<` and forward again through the answers already given."""
+    while name is not None:
+        header = f"{state.progress()}: " if name not in state.asked else "(answered before) "
+        if ask_one(state, console, name, header=header) == "back":
+            before = state.previous(name)
+            if before is None:
+                console.say("  This is the first question.")
+            name = before or name
+            continue
+        name = state.following(name)
 
 
 def interview(relevance: Relevance, console: Console, state: Interview | None = None) -> Interview:
     """Run the whole questionnaire: relevant questions, then review until the user accepts."""
     state = state or Interview(relevance)
     console.say("Answer each question and press Enter. Type ? to hear why a question is asked, "
-                "or - if you don't know. Questions that cannot change the advice are skipped.")
+                "< to go back, or - if you don't know. Questions that cannot change the advice "
+                "are skipped.")
+    walk(state, console, state.next_question())
     while True:
-        while True:
-            name = state.next_question()
-            if name is None:
-                break
-            ask_one(state, console, name, header=f"{state.progress()}: ")
         for line in review_lines(state):
             console.say(line)
         while True:
@@ -655,7 +811,8 @@ def interview(relevance: Relevance, console: Console, state: Interview | None = 
             if choice.isdigit() and 1 <= int(choice) <= len(FIELDS):
                 break
             console.say(f"  Not valid: type a number from 1 to {len(FIELDS)}, or press Enter.")
-        ask_one(state, console, FIELDS[int(choice) - 1])
+        if ask_one(state, console, FIELDS[int(choice) - 1]) != "back":
+            walk(state, console, state.next_question())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -663,16 +820,23 @@ def interview(relevance: Relevance, console: Console, state: Interview | None = 
 
 
 def profile_yaml(state: Interview) -> str:
-    """The answers as a profile file `iso-advisor evaluate` reads back to the same assessment.
+    """The answers as a profile file: `iso-advisor evaluate` reads a complete one back to the
+    same assessment, and `iso-advisor ask --from` (or the web questionnaire) resumes any.
 
-    Every field is written, in model order; comments say which were not known or not asked.
+    Every field is written, in model order, with comments saying which were not known or not
+    asked; answers saved part-way (a required one missing) hold only what was answered.
     """
-    profile = state.profile()
-    data = profile.model_dump()
-    lines = [f"# Organization profile written by `iso-advisor ask` (rule base "
-             f"{state.relevance.rb.version}).",
-             "# Evaluate it again with: iso-advisor evaluate FILE"]
+    complete = state.complete()
+    data = state.profile().model_dump() if complete else dict(state.answers)
+    head = (["# Organization profile written by the iso-advisor questionnaire (rule base "
+             f"{state.relevance.rb.version}).", "# Evaluate it again with: iso-advisor evaluate FILE"]
+            if complete else
+            ["# Answers so far, saved part-way through the iso-advisor questionnaire (rule base "
+             f"{state.relevance.rb.version}).", "# Continue with: iso-advisor ask --from FILE"])
+    lines = list(head)
     for name in FIELDS:
+        if name not in data:
+            continue
         text = yaml.safe_dump({name: data[name]}, default_flow_style=True, sort_keys=False,
                               allow_unicode=True, width=10**6).strip()
         text = text[1:-1] if text.startswith("{") else text
@@ -687,5 +851,6 @@ def profile_yaml(state: Interview) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Console", "Question", "QUESTIONS", "Relevance", "Interview", "Effect", "explain",
-           "interview", "load_start", "parse_answer", "profile_yaml", "start", "DONT_KNOW_ANSWER"]
+__all__ = ["Console", "Question", "QUESTIONS", "Relevance", "Interview", "Effect", "Effects",
+           "Answer", "effects", "explain", "interview", "load_start", "parse_answer", "read_answer",
+           "profile_yaml", "start", "start_from_data", "walk", "DONT_KNOW_ANSWER"]

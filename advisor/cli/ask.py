@@ -15,7 +15,8 @@ from advisor.cli.app import Settings, cli, output_option, pass_settings
 from advisor.advice.explain import explain as explain_all
 from advisor.render.assessment import ASSESSMENT_FORMATS, render
 from advisor.render.output import write_text
-from advisor.advice.questionnaire import Relevance, interview, load_start, profile_yaml
+from advisor.advice.questionnaire import Interview, Relevance, interview, load_start, profile_yaml
+from advisor.inputs.quantity import DECIMAL_STYLES
 
 
 class TerminalConsole:
@@ -29,6 +30,29 @@ class TerminalConsole:
             return click.termui.visible_prompt_func(prompt)
 
 
+def offer_to_save(state: Interview, save: str | None) -> str | None:
+    """After Ctrl-C: offer to keep the answers given so far (to --save FILE, or a file named
+    now). Returns the file written, or None. Another Ctrl-C or end of input writes nothing."""
+    if not state.answers:
+        return None
+    console = TerminalConsole()
+    try:
+        if save:
+            if console.ask(f"\nSave your answers so far to {save}? [y/N] ").strip().lower() \
+                    not in ("y", "yes"):
+                return None
+            target = save
+        else:
+            target = console.ask("\nSave your answers so far? Type a file name (such as "
+                                 "answers.yaml), or press Enter to discard them: ").strip()
+            if not target:
+                return None
+        write_text(target, profile_yaml(state))
+    except (KeyboardInterrupt, EOFError):
+        return None
+    return target
+
+
 @cli.command("ask")
 @click.option("--save", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also write the answers as a profile (YAML) that `evaluate` reads back.")
@@ -36,28 +60,40 @@ class TerminalConsole:
               show_default=True, help="Output format of the assessment.")
 @output_option
 @click.option("--from", "start", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Start from this profile (.yaml, .yml or .json): ask only what it leaves open, "
-                   "then review.")
+              help="Start from this profile (.yaml, .yml or .json), complete or saved part-way: "
+                   "ask only what it leaves open, then review.")
+@click.option("--decimal", type=click.Choice(DECIMAL_STYLES), default="auto", show_default=True,
+              help="How you write decimals: 'comma' (2,5 and 1.234,5), 'point' (2.5 and "
+                   "1,234.5), or 'auto': read what is clear and ask again when an entry such as "
+                   "2.500 could mean either.")
 @pass_settings
 @click.pass_context
 def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: str,
-                output: str | None, start: str | None) -> None:
+                output: str | None, start: str | None, decimal: str) -> None:
     """Answer a short questionnaire and get the advice.
 
     Only questions whose answer can still change the advice are asked. Type ? at any question
-    to hear why it is asked, - if you don't know. Ctrl-C stops without writing anything.
+    to hear why it is asked, < to go back, - if you don't know. Numbers may carry a unit
+    (2,5 GWh) and are shown back for confirmation. On Ctrl-C you are offered to save the answers
+    so far; `--from` that file continues where you stopped.
     """
     rb = rulebase(settings.rules)
     relevance = Relevance(rb)
-    state = load_start(relevance, start) if start else None
+    state = load_start(relevance, start) if start else Interview(relevance)
+    state.decimal = decimal
     try:
-        state = interview(relevance, TerminalConsole(), state)
+        interview(relevance, TerminalConsole(), state)
     except EOFError:
         click.echo("\nend of input before the questionnaire was finished; nothing was written",
                    err=True)
         ctx.exit(1)
     except KeyboardInterrupt:
-        click.echo("\ninterrupted; nothing was written", err=True)
+        kept = offer_to_save(state, save)
+        if kept:
+            click.echo(f"interrupted; your answers so far are in {kept} "
+                       f"(continue with: iso-advisor ask --from {kept})", err=True)
+        else:
+            click.echo("\ninterrupted; nothing was written", err=True)
         ctx.exit(130)
     if fmt == "json":   # as `evaluate --format json`: every standard's explanation included
         assessment = explain_all(state.profile(), None, rules=rb, engine=settings.engine)
