@@ -167,7 +167,7 @@ def test_unknown_fields_are_rejected_with_a_did_you_mean():
 @pytest.mark.parametrize("field,value,message", [
     ("expires", "31/12/2027", "is not a date (valid: a date written YYYY-MM-DD"),
     ("iso_logo_used", "maybe", "is not true or false"),
-    ("standard", "ISO 9002", "did you mean"),
+    ("standard", "Qualty Seal", "matches no standard"),
     ("employees", 0, "greater than or equal to 1"),
     ("audit_days", -1, "greater than or equal to 0"),
 ])
@@ -242,7 +242,7 @@ def test_claims_folder_is_validated_against_claim_fields_and_conclusions(tmp_pat
     examples: {fires: [{}], not_fires: [{}]}
   - id: bad-standard
     title: t
-    when: {standard: ISO 9002}
+    when: {standard: ISO 9009}
     then: {check: somewhere}
     text: t
     rationale: r
@@ -255,7 +255,7 @@ def test_claims_folder_is_validated_against_claim_fields_and_conclusions(tmp_pat
     for expected in ["rule bad-field", "'wordng' is not a claim field", "did you mean 'wording'",
                      "rule bad-severity", "'maybe' is not valid", "valid: not_credible, verify",
                      "rule advice-conclusion", "needs exactly one of: flag, check",
-                     "rule bad-standard", "'ISO 9002' is not a valid value of 'standard'"]:
+                     "rule bad-standard", "'ISO 9009' is not a valid value of 'standard'"]:
         assert expected in text, expected
 
 

@@ -22,6 +22,7 @@ from advisor.advice.models import _as_list, validation_problems
 WITHDRAWN: dict[str, str] = {
     "OHSAS18001": "OHSAS 18001", "BSOHSAS18001": "OHSAS 18001", "18001": "OHSAS 18001",
     "ISOTS16949": "ISO/TS 16949", "TS16949": "ISO/TS 16949",
+    "ISO9002": "ISO 9002", "ISO9003": "ISO 9003",
 }
 STANDARD_NAMES: tuple[str, ...] = (catalog.NAMES + tuple(catalog.GUIDANCE)
                                    + tuple(dict.fromkeys(WITHDRAWN.values())))
@@ -62,9 +63,30 @@ def claimed_name(standard: str, edition: str | None) -> str:
 
 
 def _standard(value: Any) -> str:
-    if not isinstance(value, str):
+    """The canonical name of a catalog, guidance or withdrawn standard; any other reference is
+    kept as written, for the claim check to resolve against its scheme data (SOC 2, TISAX, ...)
+    or to judge as outside the catalog."""
+    if not isinstance(value, str) or not value.strip():
         raise ValueError("a standard reference must be text, such as 'ISO 9001:2015'")
-    return parse_standard(value)[0]
+    try:
+        return parse_standard(value)[0]
+    except ValueError:
+        return " ".join(value.split())
+
+
+#: Certificate statuses as IAF CertSearch shows them (its field glossary, version 2.0).
+STATUSES: tuple[str, ...] = ("Active", "Suspended", "Withdrawn", "Expired", "Cancelled", "Inactive")
+
+
+def _status(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        for status in STATUSES:
+            if value.strip().lower() == status.lower():
+                return status
+    raise PydanticCustomError("choice", "'{value}' is not a certificate status",
+                              {"value": value, "valid": ", ".join(STATUSES)})
 
 
 def _text(value: Any) -> Any:
@@ -121,9 +143,12 @@ class Claim(BaseModel):
     supplier: str = Field(..., min_length=1, max_length=200, description="Who makes the claim.")
     wording: Text = Field(None, max_length=2000, description=(
         'How the claim is worded ("ISO 9001 certified", "certified by ISO", "ISO approved", ...).'))
-    standard: Annotated[str, BeforeValidator(_standard)] = Field(..., description=(
-        "The standard claimed, optionally with its edition: `ISO 9001:2015`, `ISO/IEC 27001:2013`, "
-        "`AS9100D`, `OHSAS 18001`. Stored as the canonical name; the edition goes to `edition`."))
+    standard: Annotated[str, BeforeValidator(_standard)] = Field(..., min_length=1,
+                                                               max_length=200, description=(
+        "The standard or scheme claimed, optionally with its edition: `ISO 9001:2015`, "
+        "`ISO/IEC 27001:2013`, `AS9100D`, `OHSAS 18001`, `SOC 2 Type 2`, `Cyber Essentials Plus`. "
+        "Catalog standards are stored as the canonical name (the edition goes to `edition`); "
+        "other schemes and standards as written, judged by the claim rules' scheme data."))
     edition: Text = Field(None, max_length=20, description=(
         "Edition claimed: a year (2015), a scheme version (FSSC 22000 V6 -> 6) or an AS9100 "
         "revision letter (D). Taken from `standard` when written there."))
@@ -137,10 +162,20 @@ class Claim(BaseModel):
         "Date of the current certificate (start of its current three-year cycle), YYYY-MM-DD; "
         "not the date of first certification."))
     expires: Date = Field(None, description="Expiry date printed on the certificate, YYYY-MM-DD.")
+    initial_certification: Date = Field(None, description=(
+        "Date of first certification (\"initial certification date\" on many certificates), "
+        "YYYY-MM-DD; it may be many years before `issued`."))
+    status: Annotated[Optional[str], BeforeValidator(_status)] = Field(None, description=(
+        "Certificate status where it was looked up (IAF CertSearch, the certification body's "
+        "register): " + ", ".join(STATUSES) + "."))
+    holder: Text = Field(None, max_length=300, description=(
+        "The legal entity named on the certificate, to compare with the supplier."))
     scope: Text = Field(None, max_length=2000, description="The certified scope, as printed.")
     sites: Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]],
                      BeforeValidator(_as_list)] = Field(
         [], description="Certified sites (in CSV: separated by ';').")
+    supplying_site: Text = Field(None, max_length=300, description=(
+        "The site that makes or delivers what is bought, to compare with `sites`."))
     iso_logo_used: Flag = Field(None, description="The ISO logo is shown with the claim.")
     cb_also_consulted: Flag = Field(None, description=(
         "The certification body also helped build (consulted on) the management system."))
