@@ -212,7 +212,7 @@ def _validate_schemes(data: Any, folder: Path) -> list[str]:
 def _validate_scope_terms(data: Any, folder: Path) -> list[str]:
     problems = _problems_of(data, {**_HEADER, "activities": dict, "product_activity": str,
                                    "covers": dict, "synonyms": list, "stopwords": list,
-                                   "site_stopwords": list})
+                                   "qualifiers": list, "site_stopwords": list})
     if problems:
         return problems
     activities = data["activities"]

@@ -111,6 +111,7 @@ class ScopeReader:
             head = stem(fold(str(group[0])))
             for word in group:
                 self.concept_of.setdefault(stem(fold(str(word))), head)
+        self.qualifiers = frozenset(stem(fold(str(w))) for w in terms.get("qualifiers") or [])
         self.covers = {k: frozenset(v) | {k} for k, v in (terms.get("covers") or {}).items()}
         self.product_activity = str(terms["product_activity"])
 
@@ -133,7 +134,9 @@ class ScopeReader:
             stems.add(stemmed)
             if activity:
                 activities.add(activity)
-            else:
+            if stemmed in self.qualifiers:
+                continue
+            if not activity or stemmed in self.concept_of:   # "machined": activity and product
                 products.append(self.concept_of.get(stemmed, stemmed))
         return ScopeReading(frozenset(activities), tuple(dict.fromkeys(products)), frozenset(stems))
 
