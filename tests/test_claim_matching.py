@@ -144,3 +144,24 @@ def test_other_schemes_are_accepted_and_judged_by_what_they_are(standard, kind):
     result = check_claim({**EXAMPLE_BASE, "standard": standard}, rules=RB)
     assert "check-scheme-register" in result.fired_rules
     assert "check-certsearch" not in result.fired_rules
+
+
+DENSE = dict(supplier="Acme Precision Ltd", standard="ISO 9001:2008",
+             wording="ISO accredited, ISO registered company, ISO 9000 certified by ISO",
+             certification_body="ISO Cert UKAS", certificate_number="1",
+             accreditation_body="UK Accreditation Services (UKAS) Ltd", issued="2025-03-01",
+             expires="2022-02-28", initial_certification="2026-01-01", status="Suspended",
+             holder="Other Co", scope="Design of electronic products",
+             purchased_scope="Payroll software hosting", sites=["Coventry"],
+             supplying_site="Penang", iso_logo_used=True, cb_also_consulted=True, audit_days=0.5,
+             employees=500, listed_in_database=False, as_of="2026-06-30")
+
+
+@pytest.mark.parametrize("standard", ["ISO 9001:2008", "IATF 16949", "Cyber Essentials",
+                                      "SOC 2", "ISO 37301"])
+def test_a_claim_wrong_in_every_way_is_judged_alike_by_every_engine(standard):
+    from advisor.engines import available_engines
+    results = {e: check_claim({**DENSE, "standard": standard}, rules=RB, engine=e)
+               for e in available_engines()}
+    assert len({r.model_dump_json() for r in results.values()}) == 1
+    assert next(iter(results.values())).verdict == "not_credible"

@@ -117,7 +117,8 @@ class ScopeReader:
 
     def _activity(self, word: str) -> str | None:
         for form in (word, word[:-1] if word.endswith("s") else None,
-                     word[:-2] if word.endswith("es") else None):
+                     word[:-2] if word.endswith("es") else None,
+                     word[:-3] + "y" if word.endswith("ies") else None):
             if form and form in self.activity_of:
                 return self.activity_of[form]
         return None
