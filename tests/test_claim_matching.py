@@ -134,7 +134,11 @@ def test_certificate_holder_against_the_supplier(supplier, holder, same):
     ("TISAX AL3", "assessment_label"), ("BRCGS Food Safety Issue 9", "certification"),
     ("IFS Food v8", "certification"), ("GLOBALG.A.P. IFA v6", "certification"),
     ("GlobalGAP", "certification"), ("CMMC Level 2", "levels"),
+    ("PCI DSS v4.0", "attestation_report"), ("SA8000", "certification"),
+    ("FSC Chain of Custody", "certification"), ("PEFC", "certification"),
+    ("EMAS", "certification"), ("SQF Food Safety Code", "certification"),
 ])
+
 def test_other_schemes_are_accepted_and_judged_by_what_they_are(standard, kind):
     from advisor.claims.check import claim_fact
     from advisor.claims.models import parse_claim
@@ -165,3 +169,20 @@ def test_a_claim_wrong_in_every_way_is_judged_alike_by_every_engine(standard):
                for e in available_engines()}
     assert len({r.model_dump_json() for r in results.values()}) == 1
     assert next(iter(results.values())).verdict == "not_credible"
+
+
+@pytest.mark.parametrize("standard", ["SA8000", "FSC Chain of Custody", "Cyber Essentials",
+                                      "TISAX AL2", "SOC 2", "PCI DSS"])
+def test_schemes_outside_the_iaf_mla_are_not_judged_by_it(standard):
+    result = check_claim({**EXAMPLE_BASE, "standard": standard,
+                          "accreditation_body": "SAAS"}, rules=RB)
+    assert not {"accreditation-body-not-signatory", "not-accredited",
+                "check-mla-status"} & set(result.fired_rules)
+
+
+def test_a_reference_that_matches_nothing_is_an_error_naming_the_field():
+    from advisor.errors import ClaimError
+    with pytest.raises(ClaimError) as err:
+        check_claim({**EXAMPLE_BASE, "standard": "Gold Quality Seal"}, rules=RB)
+    problem = err.value.problems[0]
+    assert problem.field == "standard" and "matches no standard" in problem.message

@@ -334,6 +334,11 @@ SCHEMA = Schema(
 
 RulesArg = Union[None, str, Path, RuleBase]
 
+#: How a standard kind reads in the judgement (`ClaimCheck.judged_as`).
+JUDGED_AS = {"certifiable": "catalog standard", "guidance": "guidance standard",
+             "withdrawn": "withdrawn standard", "scheme": "scheme",
+             "outside_catalog": "outside the catalog"}
+
 
 def claims_rulebase(rules: RulesArg = None) -> RuleBase:
     """The claim rule base: `rules` (a folder or a loaded RuleBase), default the shipped one."""
@@ -788,7 +793,9 @@ def check_claim(claim: Union[Claim, Mapping[str, Any]], *, rules: RulesArg = Non
                                                    source=inst.rule.source))
     flags.sort(key=lambda pair: -SEVERITY_RANK[pair[0].severity])   # stable: firing order next
     verdict, summary = _summary(flags, len(checks))
-    return ClaimCheck(supplier=parsed.supplier, standard=parsed.claimed, verdict=verdict,
+    return ClaimCheck(supplier=parsed.supplier, standard=parsed.claimed,
+                      judged_as=JUDGED_AS[fact["standard_kind"]], scheme=fact["scheme"],
+                      verdict=verdict,
                       summary=summary, red_flags=[f for f, _ in flags],
                       checks=list(checks.values()),
                       as_of=as_of, rulebase_version=rb.version,

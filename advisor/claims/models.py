@@ -280,6 +280,13 @@ class DataSource(_Out):
 class ClaimCheck(_Out):
     supplier: str
     standard: str = Field(description="The standard claimed, with its edition (`ISO 9001:2015`).")
+    judged_as: Literal["catalog standard", "guidance standard", "withdrawn standard", "scheme",
+                       "outside the catalog"] = Field(
+        "catalog standard", description=(
+            "What the claimed standard was judged as: a catalog standard, a guidance or withdrawn "
+            "standard, another scheme (see `scheme`), or a standard outside the catalog."))
+    scheme: Optional[str] = Field(None, description=(
+        "The scheme the claim was read as (SOC 2, Cyber Essentials, TISAX, ...), if any."))
     verdict: Verdict = Field(description="credible: no red flag (still run the checks); verify: "
                                          "resolve the red flags first; not_credible: do not rely "
                                          "on the claim as made.")

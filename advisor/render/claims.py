@@ -31,7 +31,9 @@ def _depends(check: ClaimCheck) -> list[str]:
 
 
 def _text_check(check: ClaimCheck) -> list[str]:
-    lines = [f"Claim: {check.supplier}, {check.standard}",
+    judged = {"scheme": f" (read as {check.scheme})",
+              "outside the catalog": " (a standard outside the catalog)"}.get(check.judged_as, "")
+    lines = [f"Claim: {check.supplier}, {check.standard}{judged}",
              f"Verdict: {VERDICTS[check.verdict]} (judged on {check.as_of}, claim rules "
              f"{check.rulebase_version})", check.summary, ""]
     if check.red_flags:
