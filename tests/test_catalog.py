@@ -58,3 +58,51 @@ def test_hostile_references_are_quoted_back_escaped_and_short():
     assert "\\ud800" in str(err.value) and len(str(err.value)) < 800
     with pytest.raises(ValueError, match=r"\\x1b"):
         catalog.resolve_country("\x1b[31m")
+
+
+def test_related_standards_are_known_and_explained():
+    assert catalog.resolve("ISO/IEC 27017:2015") == "ISO/IEC 27017"
+    assert catalog.resolve("iso 37301") == "ISO 37301"
+    assert catalog.resolve("ISO 14064-1") == "ISO 14064-1"
+    from advisor import evaluate
+    a = evaluate({"name": "C", "sector": "software_saas", "employees": 30,
+                  "customer_requirements": ["ISO 27018", "ISO 45003"]})
+    assert any(w.startswith("ISO/IEC 27018 is not in the advisor's catalog") and
+               "ISO/IEC 27001" in w for w in a.warnings)
+    assert any(w.startswith("ISO 45003 is a guidance standard") for w in a.warnings)
+
+
+@pytest.mark.parametrize("field, written, stored", [
+    ("customer_types", "B2B", ["businesses"]), ("customer_types", "Public sector", ["public_sector"]),
+    ("ohs_risk", "medium", "moderate"), ("sector", "IT services", "it_services"),
+    ("sector", "Pharma", "pharmaceuticals"), ("regulations", "NIS 2", ["nis2"]),
+    ("ai_role", "deployer", "user")])
+def test_vocabulary_labels_and_synonyms_are_read(field, written, stored):
+    from advisor.advice.models import parse_profile
+    base = {"name": "X", "sector": "retail", "employees": 5}
+    assert getattr(parse_profile({**base, field: written}), field) == stored
+
+
+def test_vocabulary_data_is_checked():
+    good = catalog.shipped_data()[1]
+    assert catalog.vocabulary_problems(good) == []
+    bad = {"vocabularies": {"sectors": {"values": [
+        {"value": "retail", "synonyms": ["shops"]}, {"value": "Wholesale", "synonyms": ["shops"]},
+        {"value": "x", "colour": "red"}]}}}
+    problems = "\n".join(catalog.vocabulary_problems(bad))
+    assert "'Wholesale' must be lower-case" in problems
+    assert "'shops' also names 'retail'" in problems
+    assert "unknown key 'colour'" in problems
+
+
+def test_catalog_data_is_checked():
+    good = catalog.shipped_data()[0]
+    assert catalog.catalog_problems(good) == []
+    bad = dict(good, standards=good["standards"] + [dict(good["standards"][0], titel="x")],
+               related=[{"name": "ISO 37301", "is": "x", "see": "ISO 9999"}])
+    problems = "\n".join(catalog.catalog_problems(bad))
+    assert "unknown key 'titel' (did you mean 'title'?)" in problems
+    bad = dict(good, related=[{"name": "ISO 37301", "is": "x", "see": "ISO 9999"}])
+    assert "'ISO 9999' is not a catalog standard" in "\n".join(catalog.catalog_problems(bad))
+    bad = dict(good, standards=good["standards"] + [good["standards"][0]])
+    assert "'ISO 9001' is listed twice" in "\n".join(catalog.catalog_problems(bad))

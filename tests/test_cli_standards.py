@@ -16,4 +16,8 @@ def test_text_lists_every_catalog_standard_and_guidance():
 
 def test_json():
     data = json.loads(CliRunner().invoke(cli, ["standards", "--format", "json"]).stdout)
-    assert [d["standard"] for d in data if not d.get("guidance_only")] == list(NAMES)
+    assert [d["standard"] for d in data if "title" in d] == list(NAMES)
+    by_name = {d["standard"]: d for d in data}
+    assert by_name["IATF 16949"]["scheme_owner"].startswith("International Automotive Task Force")
+    assert by_name["ISO 31000"]["guidance_only"] is True
+    assert by_name["ISO/IEC 27017"]["related_to"] == "ISO/IEC 27001"

@@ -36,7 +36,10 @@ from advisor.kernel import conditions
 from advisor.kernel.conditions import evaluate as holds
 from advisor.advice.models import Profile, parse_profile
 from advisor.engines.python import PythonEngine, predicate
-from advisor.kernel.rulebase import DECISIONS, PROFILE_TYPES, load
+from advisor.kernel.rulebase import DECISIONS, load
+from advisor.advice.ruleschema import shipped_context
+
+PROFILE_TYPES = shipped_context().types
 
 from conftest import DATA, PROFILES, ROOT, example
 

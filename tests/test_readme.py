@@ -21,3 +21,27 @@ def test_ci_runs_the_readme_test_command():
 def test_quick_start_sample_exists():
     sample = re.search(r"iso-advisor evaluate (profiles/\S+\.yaml)", README).group(1)
     assert (ROOT / sample).is_file()
+
+
+def test_adding_a_standard_and_a_regulation_as_readme_shows(tmp_path):
+    import shutil
+
+    import yaml
+
+    from advisor import evaluate
+    from advisor.kernel.rulebase import shipped_rules_dir
+    section = README.split("### Adding a standard, a regulation or a sector", 1)[1]
+    standard_yaml, regulation_yaml = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    cat = yaml.safe_load((folder / "catalog.yaml").read_text())
+    cat["standards"] += yaml.safe_load(standard_yaml)
+    (folder / "catalog.yaml").write_text(yaml.safe_dump(cat))
+    vocab = yaml.safe_load((folder / "vocabulary.yaml").read_text())
+    vocab["vocabularies"]["regulations"]["values"] += yaml.safe_load(regulation_yaml)
+    (folder / "vocabulary.yaml").write_text(yaml.safe_dump(vocab))
+    a = evaluate({"name": "X", "sector": "professional_services", "employees": 9,
+                  "regulations": ["Cyber Resilience Act"], "implemented": ["ISO 30401:2018"]},
+                 rules=folder)
+    rec = next(r for r in a.recommendations if r.standard == "ISO 30401")
+    assert rec.currently == "implemented" and rec.title == "Knowledge management systems"

@@ -20,12 +20,11 @@ from advisor.errors import EngineError, Problem, RuleBaseError
 from advisor.advice.models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
                      label, parse_profile)
 from advisor.engines.python import predicate
-from advisor.kernel.rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance, load
+from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance, load
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
 RANK = {d: n for n, d in enumerate(DECISIONS)}
-DECISION_FACTS = tuple((s.name, f"decision_{s.key}") for s in catalog.STANDARDS)  # (name, fact)
 
 
 def rulebase(rules: RulesArg = None) -> RuleBase:
@@ -61,7 +60,7 @@ def base_fact(rb: RuleBase, profile: Profile) -> dict[str, Any]:
     fact = profile.model_dump()
     for spec in rb.facts.values():
         fact[spec.name] = spec.default
-    for _, decision_fact in DECISION_FACTS:
+    for _, decision_fact in catalog.active().decision_facts:
         fact[decision_fact] = "not_needed"
     return fact
 
@@ -102,7 +101,7 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
                 run.fact[name] = value
                 run.inferred_by[name] = inst
         run.decisions = decide(run.fired)
-        for name, decision_fact in DECISION_FACTS:
+        for name, decision_fact in catalog.active().decision_facts:
             run.fact[decision_fact] = run.decisions[name]
     return run
 
@@ -222,15 +221,12 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         if (profile.deadline_months and decision == "certify" and currently != "certified"
                 and effort and profile.deadline_months < effort.typical_months[0]):
             low, high = effort.typical_months
-            deadline_warnings.append(
-                f"Your deadline of {profile.deadline_months} months is shorter than the typical "
-                f"{low} to {high} months to certify {name} at your size; plan for the gap, for "
-                "example by showing the tender other evidence of equivalent measures "
-                "(Directive 2014/24/EU Art. 62).")
+            deadline_warnings.append(catalog.active().messages["deadline_gap"].format(
+                deadline_months=profile.deadline_months, low=low, high=high, standard=name))
 
-    for field_name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
+    for field_name in (name for name, ftype in rb.types.items() if ftype.item == "standard"):
         for ref in getattr(profile, field_name):
-            text = catalog.guidance_warning(ref) if ref in catalog.GUIDANCE else None
+            text = catalog.active().reference_warning(ref)
             if text and text not in warnings:
                 warnings.append(text)
 
@@ -263,7 +259,7 @@ def candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
 
 
 def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
-    ftype = PROFILE_TYPES[name]
+    ftype = rb.types[name]
     if ftype.kind == "bool":
         return (True, False)
     if ftype.kind == "enum":
@@ -295,7 +291,7 @@ def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
     for inst, reads_decisions, holds in dependents:
         if reads_decisions and stale:
             decisions = decide(list(fired.values()))
-            fact.update({key: decisions[name] for name, key in DECISION_FACTS})
+            fact.update({key: decisions[name] for name, key in catalog.active().decision_facts})
             stale = False
         if holds(fact) == (inst.key in fired):
             continue
@@ -343,9 +339,10 @@ def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = No
                                      "'advice' rule base (kind: advice in rulebase.yaml)",
                                      source=str(rb.path))])
     runner = default_engine(rb, engine)
-    parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     try:
-        return assess(rb, parsed, run_rules(rb, parsed, runner))
+        with catalog.using(catalog.of(rb)):
+            parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
+            return assess(rb, parsed, run_rules(rb, parsed, runner))
     except EngineError as exc:
         raise EngineError([p.__class__(f"{p.message} (profile '{parsed.name}')", p.field, p.source,
                                        p.location, p.suggestions, p.valid) for p in exc.problems])

@@ -1,183 +1,354 @@
-"""The standards the advisor knows, and how people write their names.
+"""The standards and answer lists the advisor knows, read from the rule base's data files.
 
-Canonical names are fixed by the public contract. `resolve()` reads a reference the way people
-write it (`iso27001`, `ISO/IEC 27001:2022`, `AS 9100D`, `EN 9100`) and returns the canonical name;
-guidance standards resolve too, but are marked as not certifiable.
+`rules/catalog.yaml` lists the catalog standards (canonical names fixed by the public
+contract), guidance standards, related standards outside the catalog and withdrawn ones;
+`rules/vocabulary.yaml` lists the closed answer lists (sectors, regulations, goals ...) with the
+labels people read and the synonyms they write. This module only reads them: a `Catalog` is
+built per rule base (a custom one may add standards and values), and the shipped rule base's is
+the default. `resolve()` reads a reference the way people write it (`iso27001`,
+`ISO/IEC 27001:2022`, `AS 9100D`, `EN 9100`) and returns the canonical name.
+
+Which catalog is "the" catalog while a profile is read or an assessment built is a context
+variable (`using(cat)`), so threads and processes each see their own; the module-level names
+(`NAMES`, `BY_NAME`, `resolve` ...) read the active one, the shipped catalog by default.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterator
 
 from advisor.errors import closest, printable
+
+_YEAR = re.compile(r"\s*[:/-]\s*(19|20)\d\d\s*$")
 
 
 @dataclass(frozen=True)
 class Standard:
+    """One catalog standard, as catalog.yaml describes it."""
+
     name: str
     title: str
     purpose: str
-    codes: tuple[str, ...]          # compact spellings that resolve to this standard
+    codes: tuple[str, ...]              # compact spellings that resolve to this standard
     harmonized_structure: bool = True   # shares the ISO harmonized structure (integrated audits)
     fit_sectors: tuple[str, ...] = ()   # non-empty for sector-specific standards
+    revisions: tuple[str, ...] = ()     # edition letters written after a code (AS9100D)
+    scheme_owner: str = ""
+    certified_by: str = ""
+    certification_note: str = ""        # said to a client choosing a body, where the scheme has rules
+    audit_time: str = ""
 
     @property
     def key(self) -> str:
         """A fact-safe identifier, e.g. `iso_iec_27001`."""
-        return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_")
+        return standard_key(self.name)
 
 
-STANDARDS: tuple[Standard, ...] = (
-    Standard("ISO 9001", "Quality management systems",
-             "Consistent products and services, customer satisfaction, continual improvement.",
-             ("9001",)),
-    Standard("ISO 14001", "Environmental management systems",
-             "Control of environmental aspects, legal compliance and environmental performance.",
-             ("14001",)),
-    Standard("ISO/IEC 27001", "Information security management systems",
-             "Risk-based protection of the confidentiality, integrity and availability of information.",
-             ("27001",)),
-    Standard("ISO 45001", "Occupational health and safety management systems",
-             "Preventing work-related injury and ill health; replaced OHSAS 18001.",
-             ("45001",)),
-    Standard("ISO 13485", "Medical devices: quality management systems for regulatory purposes",
-             "Device QMS used for EU MDR/IVDR, MDSAP and (by reference) the US FDA QMSR.",
-             ("13485",), fit_sectors=("medical_devices", "healthcare", "pharmaceuticals")),
-    Standard("IATF 16949", "Automotive quality management systems",
-             "Supplement to ISO 9001 for production and service-part sites supplying car makers.",
-             ("IATF16949", "16949"), harmonized_structure=False,
-             fit_sectors=("automotive", "manufacturing", "chemicals")),
-    Standard("AS9100", "Quality management systems: aviation, space and defence organizations",
-             "ISO 9001 plus aerospace requirements; certificates listed in IAQG OASIS.",
-             ("AS9100", "EN9100", "JISQ9100", "9100"), harmonized_structure=False,
-             fit_sectors=("aerospace_defence", "manufacturing", "automotive", "chemicals")),
-    Standard("ISO 22000", "Food safety management systems",
-             "Food safety across the food chain; not GFSI-recognised on its own.",
-             ("22000",), fit_sectors=("food_beverage", "agriculture", "hospitality", "retail",
-                                      "logistics_transport")),
-    Standard("FSSC 22000", "Food Safety System Certification 22000",
-             "GFSI-recognised scheme: ISO 22000 plus prerequisite programmes and scheme requirements.",
-             ("FSSC22000", "FSSC"), harmonized_structure=False,
-             fit_sectors=("food_beverage", "agriculture", "logistics_transport")),
-    Standard("ISO 50001", "Energy management systems",
-             "Systematic energy performance improvement; the certified route of the EU Energy "
-             "Efficiency Directive.", ("50001",)),
-    Standard("ISO/IEC 27701", "Privacy information management systems",
-             "Extends information security to the processing of personal data.", ("27701",)),
-    Standard("ISO 22301", "Business continuity management systems",
-             "Keeping critical activities running through disruption.", ("22301",)),
-    Standard("ISO/IEC 20000-1", "IT service management systems",
-             "Planning, delivering and improving IT services (ITIL-aligned).",
-             ("20000-1", "20000")),
-    Standard("ISO 37001", "Anti-bribery management systems",
-             "Preventing, detecting and responding to bribery.", ("37001",)),
-    Standard("ISO/IEC 42001", "Artificial intelligence management systems",
-             "Responsible development and use of AI systems.", ("42001",)),
-    Standard("ISO 55001", "Asset management systems",
-             "Getting value from physical assets over their life.", ("55001",)),
-    Standard("ISO 21001", "Management systems for educational organizations",
-             "Learner-centred management of education and training providers.", ("21001",),
-             fit_sectors=("education",)),
-    Standard("ISO 39001", "Road traffic safety management systems",
-             "Reducing death and serious injury from road traffic.", ("39001",)),
-    Standard("ISO 28000", "Security management systems for the supply chain",
-             "Security of goods and logistics; supports AEO-type programmes.", ("28000",)),
-)
-
-BY_NAME: dict[str, Standard] = {s.name: s for s in STANDARDS}
-BY_KEY: dict[str, Standard] = {s.key: s for s in STANDARDS}
-NAMES: tuple[str, ...] = tuple(s.name for s in STANDARDS)
-
-#: Guidance standards: accepted as references, never certifiable. Canonical name -> why.
-GUIDANCE: dict[str, str] = {
-    "ISO 26000": "gives guidance on social responsibility; it has no requirements and ISO and IAF "
-                 "state it is not for certification",
-    "ISO 31000": "gives risk-management guidelines; IAF Resolution 2017-20 rules out accredited "
-                 "certification to it",
-    "ISO 9004": "gives guidance for sustained success beyond ISO 9001",
-    "ISO 19011": "gives guidelines for auditing management systems",
-    "ISO/IEC 27002": "is the control guidance behind ISO/IEC 27001; only ISO/IEC 27001 is certifiable",
-    "ISO 22313": "is guidance for ISO 22301",
-    "ISO 55000": "is the overview and vocabulary for asset management; certification is to ISO 55001",
-    "ISO 55002": "gives guidelines for ISO 55001",
-    "ISO 37000": "gives guidance on the governance of organizations",
-    "ISO 37002": "gives guidelines for whistleblowing management systems",
-    "ISO 14004": "gives guidance for implementing ISO 14001",
-    "ISO 45002": "gives guidance for implementing ISO 45001",
-    "ISO 50004": "gives guidance for implementing ISO 50001",
-    "ISO 9000": "defines quality-management fundamentals and vocabulary",
-}
-#: Withdrawn references people still write, and what replaced them.
-OBSOLETE: dict[str, str] = {
-    "OHSAS18001": "OHSAS 18001 was withdrawn and replaced by ISO 45001",
-    "18001": "OHSAS 18001 was withdrawn and replaced by ISO 45001",
-    "TS16949": "ISO/TS 16949 was replaced by IATF 16949",
-    "ISOTS16949": "ISO/TS 16949 was replaced by IATF 16949",
-}
-_GUIDANCE_CODES = {re.sub(r"\D", "", name.split(" ", 1)[1]): name for name in GUIDANCE}
-
-_PREFIXES = ("ISO", "IEC", "EN", "BS", "DIN", "NF", "UNE", "UNI", "SS", "NEN", "ANSI", "CSA")
-_YEAR = re.compile(r"\s*[:/-]\s*(19|20)\d\d\s*$")
+def standard_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
-def guidance_warning(name: str) -> str:
-    return f"{name} is a guidance standard and cannot be certified: it {GUIDANCE[name]}."
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary: what is stored, how it reads, how people also write it."""
+
+    value: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    description: str = ""
 
 
-def _compact(text: str) -> str:
-    text = _YEAR.sub("", text.strip().upper())
-    text = re.sub(r"[^A-Z0-9-]", "", text)
-    changed = True
-    while changed:
-        changed = False
-        for prefix in _PREFIXES:
-            if text.startswith(prefix) and len(text) > len(prefix) and (
-                    text[len(prefix)].isdigit() or text[len(prefix):].startswith(_PREFIXES)):
-                text, changed = text[len(prefix):], True
-    return text.strip("-")
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    description: str
+    terms: tuple[Term, ...]
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(t.value for t in self.terms)
 
 
-@lru_cache(maxsize=4096)
-def _lookup(compact: str) -> str | None:
-    for std in STANDARDS:
-        for code in std.codes:
-            if compact == code.upper():
-                return std.name
-            # AS9100D, EN9100C: a trailing revision letter
-            if re.fullmatch(re.escape(code.upper()) + r"[A-D]", compact) and code.upper().endswith("9100"):
-                return std.name
-    return _GUIDANCE_CODES.get(compact)
+def fold(text: str) -> str:
+    """Case, spaces, hyphens and punctuation folded: `Public-Sector` and `public sector` match."""
+    return "_".join(re.findall(r"[a-z0-9/]+", text.lower()))
 
 
-def resolve(reference: object) -> str:
-    """The canonical name for a standard reference; raises ValueError with suggestions if none."""
-    if not isinstance(reference, str) or not reference.strip():
-        raise ValueError("a standard reference must be a non-empty string")
-    return _resolve(reference)
+# -- reading and checking the data files -------------------------------------------------------
+
+_STANDARD_KEYS = {"name": str, "title": str, "purpose": str, "codes": list, "revisions": list,
+                  "harmonized_structure": bool, "fit_sectors": list, "scheme_owner": str,
+                  "certified_by": str, "certification_note": str, "audit_time": str}
+_REQUIRED_STANDARD = ("name", "title", "purpose", "scheme_owner", "certified_by", "audit_time")
+_ENTRY_KEYS = {"guidance": ({"name": str, "why": str, "codes": list}, ("name", "why")),
+               "related": ({"name": str, "is": str, "see": str, "codes": list},
+                           ("name", "is", "see")),
+               "withdrawn": ({"name": str, "text": str, "replaced_by": str, "codes": list},
+                             ("name", "text", "replaced_by"))}
+_TERM_KEYS = {"value": str, "label": str, "synonyms": list, "description": str}
 
 
-@lru_cache(maxsize=4096)
-def _resolve(reference: str) -> str:
-    """resolve() for a non-empty string; only found names are cached (errors are raised)."""
-    compact = _compact(reference)
-    if compact in OBSOLETE:
-        raise ValueError(f"'{printable(reference, 100)}': {OBSOLETE[compact]}; write the current "
-                         "standard instead")
-    name = _lookup(compact)
-    if name is None:
-        suggestions = closest(reference, NAMES + tuple(GUIDANCE)) or closest(
-            _compact(reference), [c for s in STANDARDS for c in s.codes])
-        hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
-        raise ValueError(f"'{printable(reference, 100)}' is not a standard in the catalog{hint} "
-                         f"(catalog: {', '.join(NAMES)})")
-    return name
+def _check_entry(entry: Any, where: str, keys: dict[str, type], required: tuple[str, ...]
+                 ) -> list[str]:
+    if not isinstance(entry, dict):
+        return [f"{where}: must be a mapping with {', '.join(required)}"]
+    problems = []
+    for key, value in entry.items():
+        if key not in keys:
+            hint = closest(str(key), keys)
+            problems.append(f"{where}: unknown key '{key}'" + (f" (did you mean '{hint[0]}'?)"
+                                                                if hint else ""))
+        elif not isinstance(value, keys[key]):
+            problems.append(f"{where}.{key}: must be {keys[key].__name__}, not "
+                            f"{type(value).__name__}")
+        elif keys[key] is list and not all(isinstance(v, str) for v in value):
+            problems.append(f"{where}.{key}: must be a list of text (quote numbers and yes/no)")
+    problems += [f"{where}.{key}: is required" for key in required
+                 if not (isinstance(entry.get(key), str) and entry[key].strip())]
+    return problems
+
+
+def catalog_problems(data: Any, sectors: tuple[str, ...] = ()) -> list[str]:
+    """Problems with a catalog.yaml, as messages (`sectors`: the valid fit_sectors, if known)."""
+    if not isinstance(data, dict):
+        return ["must be a mapping with standards (and guidance, related, withdrawn)"]
+    problems = [f"unknown key '{key}'" for key in data
+                if key not in ("reference_prefixes", "standards", "messages", *_ENTRY_KEYS)]
+    messages = data.get("messages") or {}
+    if not isinstance(messages, dict) or not all(isinstance(v, str) for v in messages.values()):
+        problems.append("messages: must map message names to text")
+    elif "deadline_gap" not in messages:
+        problems.append("messages.deadline_gap: is required")
+    if not isinstance(data.get("standards"), list) or not data["standards"]:
+        return problems + ["standards: must be a non-empty list"]
+    names: dict[str, str] = {}
+    for n, entry in enumerate(data["standards"], 1):
+        where = f"standards[{n}]" + (f" ({entry.get('name')})" if isinstance(entry, dict) else "")
+        problems += _check_entry(entry, where, _STANDARD_KEYS, _REQUIRED_STANDARD)
+        if isinstance(entry, dict) and sectors:
+            problems += [f"{where}.fit_sectors: '{s}' is not a sector (valid: "
+                         f"{', '.join(sectors)})" for s in entry.get("fit_sectors") or ()
+                         if s not in sectors]
+    for section, (keys, required) in _ENTRY_KEYS.items():
+        entries = data.get(section) or []
+        if not isinstance(entries, list):
+            problems.append(f"{section}: must be a list")
+            continue
+        for n, entry in enumerate(entries, 1):
+            problems += _check_entry(entry, f"{section}[{n}]", keys, required)
+    if problems:
+        return problems
+    catalog = Catalog(data, {})
+    for section in ("standards", *_ENTRY_KEYS):
+        for entry in data.get(section) or []:
+            key = standard_key(entry["name"])
+            if key in names:
+                problems.append(f"{section}: '{entry['name']}' is listed twice (also in "
+                                f"{names[key]})")
+            names[key] = section
+    for code, owner in catalog.clashes:
+        problems.append(f"code '{code}' names both {owner[0]} and {owner[1]}")
+    for section in ("related", "withdrawn"):
+        field_name = "see" if section == "related" else "replaced_by"
+        for entry in data.get(section) or []:
+            if entry[field_name] not in catalog.BY_NAME:
+                problems.append(f"{section}.{entry['name']}.{field_name}: '{entry[field_name]}' "
+                                "is not a catalog standard")
+    return problems
+
+
+def vocabulary_problems(data: Any) -> list[str]:
+    """Problems with a vocabulary.yaml, as messages."""
+    if not isinstance(data, dict) or not isinstance(data.get("vocabularies"), dict):
+        return ["must be a mapping with vocabularies (and country_aliases)"]
+    problems = [f"unknown key '{key}'" for key in data
+                if key not in ("vocabularies", "country_aliases")]
+    aliases = data.get("country_aliases") or {}
+    if not isinstance(aliases, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+        problems.append("country_aliases: must map text to ISO 3166-1 alpha-2 codes")
+    for name, vocab in data["vocabularies"].items():
+        if not isinstance(vocab, dict) or not isinstance(vocab.get("values"), list) or not vocab[
+                "values"]:
+            problems.append(f"vocabularies.{name}: needs values, a non-empty list")
+            continue
+        problems += [f"vocabularies.{name}: unknown key '{k}'" for k in vocab
+                     if k not in ("description", "values")]
+        seen: dict[str, str] = {}
+        for n, term in enumerate(vocab["values"], 1):
+            where = f"vocabularies.{name}.values[{n}]"
+            found = _check_entry(term, where, _TERM_KEYS, ("value",))
+            problems += found
+            if found:
+                continue
+            if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", term["value"]):
+                problems.append(f"{where}.value: '{term['value']}' must be lower-case letters, "
+                                "digits and underscores")
+            for written in (term["value"], term.get("label", ""), *term.get("synonyms", ())):
+                key = fold(written)
+                if key and seen.get(key, term["value"]) != term["value"]:
+                    problems.append(f"{where}: '{written}' also names '{seen[key]}'")
+                seen.setdefault(key, term["value"])
+    return problems
+
+
+# -- the catalog -------------------------------------------------------------------------------
+
+class Catalog:
+    """The standards and vocabularies of one rule base."""
+
+    def __init__(self, catalog: dict, vocabulary: dict):
+        self.prefixes = tuple(catalog.get("reference_prefixes") or ())
+        self.messages: dict[str, str] = dict(catalog.get("messages") or {})
+        self.STANDARDS: tuple[Standard, ...] = tuple(
+            Standard(e["name"], e["title"], e["purpose"],
+                     tuple(e.get("codes") or ()),
+                     e.get("harmonized_structure", True), tuple(e.get("fit_sectors") or ()),
+                     tuple(e.get("revisions") or ()), e.get("scheme_owner", ""),
+                     e.get("certified_by", ""), e.get("certification_note", ""),
+                     e.get("audit_time", ""))
+            for e in catalog["standards"])
+        self.BY_NAME = {s.name: s for s in self.STANDARDS}
+        self.BY_KEY = {s.key: s for s in self.STANDARDS}
+        self.NAMES = tuple(self.BY_NAME)
+        self.GUIDANCE: dict[str, str] = {e["name"]: e["why"] for e in catalog.get("guidance") or ()}
+        self.RELATED: dict[str, dict] = {e["name"]: e for e in catalog.get("related") or ()}
+        self.WITHDRAWN: dict[str, dict] = {e["name"]: e for e in catalog.get("withdrawn") or ()}
+        self.clashes: list[tuple[str, tuple[str, str]]] = []
+        self._codes: dict[str, str] = {}          # compact spelling -> name
+        self._revised: list[tuple[str, str, tuple[str, ...]]] = []
+        for section in (catalog["standards"], catalog.get("guidance") or (),
+                        catalog.get("related") or (), catalog.get("withdrawn") or ()):
+            for entry in section:
+                for code in (self.compact(entry["name"]), *(c.upper() for c in entry.get("codes") or ())):
+                    if self._codes.setdefault(code, entry["name"]) != entry["name"]:
+                        self.clashes.append((code, (self._codes[code], entry["name"])))
+                if entry.get("revisions"):
+                    self._revised += [(c.upper(), entry["name"], tuple(entry["revisions"]))
+                                      for c in entry.get("codes") or ()]
+        self.OBSOLETE = {code: self.WITHDRAWN[name]["text"] for code, name in self._codes.items()
+                         if name in self.WITHDRAWN}
+        self.vocabularies: dict[str, Vocabulary] = {}
+        self._written: dict[str, dict[str, str]] = {}
+        for name, vocab in (vocabulary.get("vocabularies") or {}).items():
+            terms = tuple(Term(t["value"], t.get("label") or t["value"].replace("_", " "),
+                               tuple(t.get("synonyms") or ()), t.get("description", ""))
+                          for t in vocab["values"])
+            self.vocabularies[name] = Vocabulary(name, vocab.get("description", ""), terms)
+            written: dict[str, str] = {}
+            for term in terms:
+                for text in (term.value, term.label, *term.synonyms):
+                    written.setdefault(fold(text), term.value)
+            self._written[name] = written
+        self.labels = {t.value: t.label for v in self.vocabularies.values() for t in v.terms}
+        self.country_aliases = {k.upper(): v.upper()
+                                for k, v in (vocabulary.get("country_aliases") or {}).items()}
+        self.references = self.NAMES + tuple(self.GUIDANCE) + tuple(self.RELATED)
+        #: (standard, the fact holding its decision) for every catalog standard
+        self.decision_facts = tuple((s.name, f"decision_{s.key}") for s in self.STANDARDS)
+        self._resolve = lru_cache(maxsize=4096)(self._resolve_uncached)
+
+    # -- vocabularies ----------------------------------------------------------------------
+    def values(self, vocabulary: str) -> tuple[str, ...]:
+        return self.vocabularies[vocabulary].values
+
+    def term(self, vocabulary: str, written: str) -> str | None:
+        """The value `written` names in a vocabulary (by value, label or synonym), or None."""
+        return self._written[vocabulary].get(fold(written))
+
+    def label(self, value: str) -> str:
+        """How a value reads in a sentence (the vocabulary's label; else underscores as spaces)."""
+        return self.labels.get(value) or value.replace("_", " ")
+
+    # -- standard references ---------------------------------------------------------------
+    def compact(self, text: str) -> str:
+        text = _YEAR.sub("", text.strip().upper())
+        text = re.sub(r"[^A-Z0-9-]", "", text)
+        changed = True
+        while changed:
+            changed = False
+            for prefix in self.prefixes:
+                if text.startswith(prefix) and len(text) > len(prefix) and (
+                        text[len(prefix)].isdigit() or text[len(prefix):].startswith(self.prefixes)):
+                    text, changed = text[len(prefix):], True
+        return text.strip("-")
+
+    def _lookup(self, compact: str) -> str | None:
+        name = self._codes.get(compact)
+        if name is not None:
+            return name
+        for code, name, letters in self._revised:   # AS9100D, EN9100C: a trailing revision letter
+            if compact[:-1] == code and compact[-1:] in letters:
+                return name
+        return None
+
+    def resolve(self, reference: object) -> str:
+        """The canonical name for a standard reference (catalog, guidance or related); raises
+        ValueError with suggestions if none, or naming the successor of a withdrawn one."""
+        if not isinstance(reference, str) or not reference.strip():
+            raise ValueError("a standard reference must be a non-empty string")
+        return self._resolve(reference)
+
+    def _resolve_uncached(self, reference: str) -> str:
+        compact = self.compact(reference)
+        name = self._lookup(compact)
+        if name in self.WITHDRAWN:
+            raise ValueError(f"'{printable(reference, 100)}': {self.WITHDRAWN[name]['text']}; "
+                             "write the current standard instead")
+        if name is None:
+            suggestions = closest(reference, self.references) or closest(
+                compact, [c for s in self.STANDARDS for c in s.codes])
+            hint = f"; did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
+            raise ValueError(f"'{printable(reference, 100)}' is not a standard in the catalog{hint} "
+                             f"(catalog: {', '.join(self.NAMES)})")
+        return name
+
+    def withdrawn_name(self, reference: str) -> str | None:
+        """The withdrawn standard a reference names (`OHSAS 18001`), or None."""
+        name = self._lookup(self.compact(reference))
+        return name if name in self.WITHDRAWN else None
+
+    def guidance_warning(self, name: str) -> str:
+        return f"{name} is a guidance standard and cannot be certified: it {self.GUIDANCE[name]}."
+
+    def related_warning(self, name: str) -> str:
+        entry = self.RELATED[name]
+        return f"{name} is not in the advisor's catalog: it is {entry['is']}. See {entry['see']}."
+
+    def reference_warning(self, name: str) -> str | None:
+        """What to tell a user who named a standard the advisor does not advise on, or None."""
+        if name in self.GUIDANCE:
+            return self.guidance_warning(name)
+        if name in self.RELATED:
+            return self.related_warning(name)
+        return None
+
+    # -- countries -------------------------------------------------------------------------
+    def resolve_country(self, value: object) -> str:
+        """An ISO 3166-1 alpha-2 code from a code in any case, an alias (`UK`), or an English name."""
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("a country must be an ISO 3166-1 alpha-2 code such as 'DE'")
+        text = value.strip()
+        code = self.country_aliases.get(text.upper(), text.upper())
+        table = countries()
+        if code in table:
+            return code
+        by_name = _country_names()
+        if text.lower() in by_name:
+            return by_name[text.lower()]
+        hints = closest(text, list(table.values()))
+        hint = "; did you mean " + " or ".join(f"'{by_name[h.lower()]}' ({h})" for h in hints) + "?" if hints else ""
+        raise ValueError(f"'{printable(value, 100)}' is not an ISO 3166-1 alpha-2 country code{hint}")
 
 
 def strip_edition(reference: str) -> tuple[str, str | None]:
-    """Split `ISO 9001:2015` into ("ISO 9001:2015" without year, "2015")."""
+    """Split `ISO 9001:2015` into ("ISO 9001", "2015")."""
     match = re.search(r"[:/-]\s*((19|20)\d\d)\s*$", reference.strip())
     return (reference[:match.start()].strip(), match.group(1)) if match else (reference.strip(), None)
 
@@ -186,24 +357,91 @@ def strip_edition(reference: str) -> tuple[str, str | None]:
 def countries() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> English short name (package data, read like the rule files:
     importlib.resources would add 4 ms to every start)."""
-    return json.loads((Path(__file__).parents[1] / "data" / "countries.json").read_text("utf-8"))
+    return json.loads((Path(__file__).parent.parent / "data" / "countries.json").read_text("utf-8"))
 
 
-_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    return {name.lower(): code for code, name in countries().items()}
+
+
+# -- which catalog ----------------------------------------------------------------------------
+
+CATALOG_FILE, VOCABULARY_FILE = "catalog.yaml", "vocabulary.yaml"
+
+
+def _read(folder: Path, name: str) -> Any:
+    from advisor.kernel.rulebase import parse_yaml_file
+    return parse_yaml_file(folder / name)
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Catalog:
+    """The shipped rule base's catalog (read directly: profiles are read before any rule base)."""
+    from advisor.kernel.rulebase import shipped_rules_dir
+    folder = shipped_rules_dir()
+    return Catalog(_read(folder, CATALOG_FILE), _read(folder, VOCABULARY_FILE))
+
+
+def from_data(data: dict[str, Any]) -> Catalog:
+    """A rule base's catalog from its parsed data files; files it lacks come from the shipped one."""
+    cat = data.get(CATALOG_FILE)
+    vocab = data.get(VOCABULARY_FILE)
+    if cat is None and vocab is None:
+        return shipped()
+    base = shipped_data()
+    return Catalog(cat if cat is not None else base[0], vocab if vocab is not None else base[1])
+
+
+@lru_cache(maxsize=1)
+def shipped_data() -> tuple[dict, dict]:
+    from advisor.kernel.rulebase import shipped_rules_dir
+    folder = shipped_rules_dir()
+    return _read(folder, CATALOG_FILE), _read(folder, VOCABULARY_FILE)
+
+
+_ACTIVE: contextvars.ContextVar[Catalog | None] = contextvars.ContextVar("catalog", default=None)
+
+
+def active() -> Catalog:
+    """The catalog profiles are read against now: the one `using()` set, else the shipped one."""
+    return _ACTIVE.get() or shipped()
+
+
+@contextlib.contextmanager
+def using(cat: Catalog) -> Iterator[Catalog]:
+    """Read profiles and build outputs against `cat` inside the block (this thread only)."""
+    token = _ACTIVE.set(cat)
+    try:
+        yield cat
+    finally:
+        _ACTIVE.reset(token)
+
+
+def resolve(reference: object) -> str:
+    return active().resolve(reference)
 
 
 def resolve_country(value: object) -> str:
-    """An ISO 3166-1 alpha-2 code from a code in any case, `UK`, or an English country name."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError("a country must be an ISO 3166-1 alpha-2 code such as 'DE'")
-    text = value.strip()
-    code = _COUNTRY_ALIASES.get(text.upper(), text.upper())
-    table = countries()
-    if code in table:
-        return code
-    by_name = {name.lower(): c for c, name in table.items()}
-    if text.lower() in by_name:
-        return by_name[text.lower()]
-    hints = closest(text, list(table.values()))
-    hint = "; did you mean " + " or ".join(f"'{by_name[h.lower()]}' ({h})" for h in hints) + "?" if hints else ""
-    raise ValueError(f"'{printable(value, 100)}' is not an ISO 3166-1 alpha-2 country code{hint}")
+    return active().resolve_country(value)
+
+
+def guidance_warning(name: str) -> str:
+    return active().guidance_warning(name)
+
+
+_ACTIVE_NAMES = ("STANDARDS", "BY_NAME", "BY_KEY", "NAMES", "GUIDANCE", "RELATED", "WITHDRAWN",
+                 "OBSOLETE")
+
+
+def __getattr__(name: str) -> Any:
+    """`catalog.NAMES` and the like: the active catalog's."""
+    if name in _ACTIVE_NAMES:
+        return getattr(active(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def of(rb: Any) -> Catalog:
+    """The catalog of a loaded rule base (its context's payload), else the shipped one."""
+    payload = getattr(getattr(rb, "context", None), "payload", None)
+    return payload if isinstance(payload, Catalog) else shipped()

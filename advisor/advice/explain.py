@@ -23,7 +23,8 @@ from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
 from advisor.errors import AdvisorError, EngineError, Problem, ProfileError
 from advisor.advice.models import Assessment, Decision, Profile, parse_profile
-from advisor.kernel.rulebase import DECISIONS, PROFILE_TYPES, RuleBase, RuleInstance
+from advisor.advice.ruleschema import active_types
+from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance
 
 #: How many alternative values one test contributes, and how many pairs one decision may try.
 MAX_ALTERNATIVES = 4
@@ -367,7 +368,7 @@ class Explainer:
         if holds(condition, self.fact) == want:
             return []
         if isinstance(condition, Test):
-            if condition.field in PROFILE_TYPES and not condition.field.startswith("decision_"):
+            if condition.field in active_types() and not condition.field.startswith("decision_"):
                 return self._direct(condition, want)
             return [self._through(condition, want, depth)]
         every = isinstance(condition, All) == want    # every false part must change
@@ -405,7 +406,7 @@ class Explainer:
     def _direct(self, test: Test, want: bool) -> list[list[Change]]:
         name, op, value = test.field, test.op, test.value
         now = self.data[name]
-        ftype = PROFILE_TYPES[name]
+        ftype = active_types()[name]
         if ftype.kind == "list":
             many = value if isinstance(value, tuple) else (value,)
             adding = (op in ("contains", "contains_any")) == want
@@ -476,7 +477,7 @@ def _describe(condition: Condition, producers: Mapping[tuple[str, Any], list[Rul
     if name.startswith("decision_"):
         std = next(s.name for s in catalog.STANDARDS if f"decision_{s.key}" == name)
         return Test(f"the decision for {std}", condition.op, condition.value).describe()
-    if name in PROFILE_TYPES:
+    if name in active_types():
         return condition.describe()
     rules = sorted({p.rule.id for (f, _), ps in producers.items() if f == name for p in ps})
     return condition.describe() + (f" (inferred by {', '.join(rules)})" if rules else "")

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationError, field_validator)
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from advisor.advice import catalog
 from advisor.errors import MAX_FIELD_CHARS, Problem, ProfileError, closest, printable
@@ -21,123 +21,66 @@ MAX_LIST_ITEMS = 300         # per list field: more than every country code; lon
 MAX_PROBLEMS = 20            # per profile; the rest are counted ("and 4,980 more problems")
 
 
-class Sector(str, Enum):
-    aerospace_defence = "aerospace_defence"
-    agriculture = "agriculture"
-    automotive = "automotive"
-    chemicals = "chemicals"
-    construction = "construction"
-    education = "education"
-    energy_utilities = "energy_utilities"
-    financial_services = "financial_services"
-    food_beverage = "food_beverage"
-    healthcare = "healthcare"
-    hospitality = "hospitality"
-    it_services = "it_services"
-    logistics_transport = "logistics_transport"
-    manufacturing = "manufacturing"
-    medical_devices = "medical_devices"
-    mining = "mining"
-    pharmaceuticals = "pharmaceuticals"
-    professional_services = "professional_services"
-    public_administration = "public_administration"
-    retail = "retail"
-    software_saas = "software_saas"
-    telecommunications = "telecommunications"
-    waste_management = "waste_management"
-    water = "water"
-    other = "other"
+def _vocabulary_enum(name: str, vocabulary: str) -> type[Enum]:
+    """An Enum of the shipped rule base's values of one vocabulary, for typed library code; the
+    Profile itself checks answers against the rule base in use (which may add values)."""
+    return Enum(name, {v: v for v in catalog.shipped().values(vocabulary)}, type=str)  # type: ignore[return-value]
 
 
-class Regulation(str, Enum):
-    eu_mdr = "eu_mdr"
-    eu_ivdr = "eu_ivdr"
-    us_fda_qmsr = "us_fda_qmsr"
-    mdsap = "mdsap"
-    nis2 = "nis2"
-    dora = "dora"
-    eu_ai_act = "eu_ai_act"
-    eu_eed = "eu_eed"
-    gdpr = "gdpr"
-    cmmc = "cmmc"
-    uk_cyber_essentials = "uk_cyber_essentials"
-    hipaa = "hipaa"
-    anti_bribery = "anti_bribery"
-
-
-class Goal(str, Enum):
-    win_tenders = "win_tenders"
-    enter_new_markets = "enter_new_markets"
-    customer_trust = "customer_trust"
-    supplier_approval = "supplier_approval"
-    operational_improvement = "operational_improvement"
-    risk_reduction = "risk_reduction"
-    regulatory_compliance = "regulatory_compliance"
-    esg_reporting = "esg_reporting"
-    investor_due_diligence = "investor_due_diligence"
-    cost_reduction = "cost_reduction"
-    insurance = "insurance"
-
-
-class CustomerType(str, Enum):
-    consumers = "consumers"
-    businesses = "businesses"
-    public_sector = "public_sector"
-
-
-class Sensitivity(str, Enum):
-    none = "none"
-    low = "low"
-    moderate = "moderate"
-    high = "high"
-
-
-class Level(str, Enum):
-    low = "low"
-    moderate = "moderate"
-    high = "high"
-
-
-class AiRole(str, Enum):
-    none = "none"
-    user = "user"
-    provider = "provider"
-
-
-#: How enum values read in sentences (others: underscores become spaces).
-LABELS: dict[str, str] = {
-    "software_saas": "software/SaaS", "it_services": "IT services",
-    "aerospace_defence": "aerospace and defence", "food_beverage": "food and beverage",
-    "energy_utilities": "energy and utilities", "logistics_transport": "logistics and transport",
-    "eu_mdr": "EU MDR", "eu_ivdr": "EU IVDR", "us_fda_qmsr": "US FDA QMSR", "mdsap": "MDSAP",
-    "nis2": "NIS2", "dora": "DORA", "eu_ai_act": "EU AI Act", "eu_eed": "EU EED", "gdpr": "GDPR",
-    "cmmc": "CMMC", "uk_cyber_essentials": "UK Cyber Essentials", "hipaa": "HIPAA",
-    "anti_bribery": "anti-bribery law",
-}
+Sector = _vocabulary_enum("Sector", "sectors")
+Regulation = _vocabulary_enum("Regulation", "regulations")
+Goal = _vocabulary_enum("Goal", "goals")
+CustomerType = _vocabulary_enum("CustomerType", "customer_types")
+Sensitivity = _vocabulary_enum("Sensitivity", "sensitivity")
+Level = _vocabulary_enum("Level", "levels")
+AiRole = _vocabulary_enum("AiRole", "ai_roles")
 
 
 def label(value: str) -> str:
-    return LABELS.get(value, value.replace("_", " "))
+    """How a value reads in sentences: its vocabulary label (underscores as spaces otherwise)."""
+    return catalog.active().label(value)
 
 
-def _enum_value(enum: type[Enum]):
-    """Accept `Public sector`, `PUBLIC-SECTOR` and `public_sector` alike; explain what is valid."""
-    valid = [m.value for m in enum]
-    exact = frozenset(valid)
+class Vocab:
+    """Marks a profile field (or list item) as a value of one vocabulary in vocabulary.yaml.
 
-    def parse(value: Any) -> Any:
-        if isinstance(value, enum) or (isinstance(value, str) and value in exact):  # most values
+    Accepts the value, its label or a synonym, with case, spaces and punctuation folded
+    (`Public sector`, `B2G` and `public_sector` alike), stores the value, and explains what is
+    valid otherwise. Valid values and the JSON Schema's `enum` come from the catalog in use."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Vocab({self.name!r})"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_before_validator_function(self.parse, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: Any, handler: Any) -> Any:
+        found = handler(schema)
+        found["enum"] = list(catalog.active().values(self.name))
+        return found
+
+    def parse(self, value: Any) -> Any:
+        cat = catalog.active()
+        if isinstance(value, Enum):
+            value = value.value
+        valid = cat.values(self.name)
+        if isinstance(value, str) and value in valid:               # most values
             return value
         if not isinstance(value, str):
             raise ValueError(f"expected one of: {', '.join(valid)}")
+        found = cat.term(self.name, value)
+        if found is not None:
+            return found
         text = re.sub(r"[\s\-]+", "_", value.strip().lower())
-        if text in valid:
-            return enum(text)
         raise PydanticCustomError("choice", "'{value}' is not valid",
                                   {"value": printable(value, 80),
                                    "suggestions": closest(text, valid),
                                    "valid": ", ".join(valid)})
-    return BeforeValidator(parse)
 
 
 def _as_list(value: Any) -> Any:
@@ -170,22 +113,34 @@ def _short(value: Any, what: str) -> Any:
     return value
 
 
-def _standard(value: Any) -> str:
-    return catalog.resolve(_short(value, "a standard reference is a name such as 'ISO 9001'"))
+class Ref:
+    """Marks a list item as a reference resolved against the catalog in use: `standard` (any
+    spelling of a catalog, guidance or related standard) or `country` (ISO 3166-1 alpha-2)."""
+
+    __slots__ = ("kind",)
+    _HELP = {"standard": "a standard reference is a name such as 'ISO 9001'",
+             "country": "a country is a code such as 'DE'"}
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return core_schema.no_info_before_validator_function(self.parse, handler(source))
+
+    def parse(self, value: Any) -> str:
+        value = _short(value, self._HELP[self.kind])
+        cat = catalog.active()
+        return cat.resolve(value) if self.kind == "standard" else cat.resolve_country(value)
 
 
-def _country(value: Any) -> str:
-    return catalog.resolve_country(_short(value, "a country is a code such as 'DE'"))
-
-
-def _EnumList(enum: type[Enum]):
-    return Annotated[list[Annotated[enum, _enum_value(enum)]], BeforeValidator(_as_list),
+def _VocabList(vocabulary: str) -> Any:
+    return Annotated[list[Annotated[str, Vocab(vocabulary)]], BeforeValidator(_as_list),
                      AfterValidator(_unique)]
 
 
-StandardList = Annotated[list[Annotated[str, BeforeValidator(_standard)]],
+StandardList = Annotated[list[Annotated[str, Ref("standard")]],
                          BeforeValidator(_as_list), AfterValidator(_unique)]
-CountryList = Annotated[list[Annotated[str, BeforeValidator(_country)]],
+CountryList = Annotated[list[Annotated[str, Ref("country")]],
                         BeforeValidator(_as_list), AfterValidator(_unique)]
 
 
@@ -204,7 +159,7 @@ class Profile(BaseModel):
 
     name: str = _field(..., "Organization name.", "What is the organization called?",
                        min_length=1, max_length=200)
-    sector: Annotated[Sector, _enum_value(Sector)] = _field(
+    sector: Annotated[str, Vocab("sectors")] = _field(
         ..., "Main activity of the organization.", "What is your main sector of activity?")
     employees: int = _field(..., "Headcount in scope, in full-time equivalents.",
                             "How many people (full-time equivalents) work in scope?", ge=1,
@@ -214,9 +169,9 @@ class Profile(BaseModel):
     countries: CountryList = _field(
         [], "Countries where it operates or sells (ISO 3166-1 alpha-2 codes; UK is read as GB).",
         "In which countries do you operate or sell? (codes such as DE, FR, US, GB)")
-    customer_types: _EnumList(CustomerType) = _field(
+    customer_types: _VocabList("customer_types") = _field(
         [], "Who it sells to.", "Who are your customers?")
-    customer_sectors: _EnumList(Sector) = _field(
+    customer_sectors: _VocabList("sectors") = _field(
         [], "Industries it supplies (a parts maker supplying car makers lists automotive).",
         "Which industries do you supply?")
     bids_for_tenders: Optional[bool] = _field(
@@ -228,31 +183,31 @@ class Profile(BaseModel):
     customer_requirements: StandardList = _field(
         [], "Certificates that customers or contracts demand.",
         "Which certificates do customers or contracts demand?")
-    regulations: _EnumList(Regulation) = _field(
+    regulations: _VocabList("regulations") = _field(
         [], "Regulatory regimes the organization knows apply to it.",
         "Which of these regulations do you know apply to you?")
-    data_sensitivity: Optional[Annotated[Sensitivity, _enum_value(Sensitivity)]] = _field(
+    data_sensitivity: Optional[Annotated[str, Vocab("sensitivity")]] = _field(
         None, "Personal, health, financial or client-confidential data it holds.",
         "How sensitive is the data you hold (personal, health, financial, client-confidential)?")
-    environmental_impact: Optional[Annotated[Level, _enum_value(Level)]] = _field(
+    environmental_impact: Optional[Annotated[str, Vocab("levels")]] = _field(
         None, "Emissions, waste, hazardous substances, permits.",
         "How significant is your environmental impact (emissions, waste, hazardous substances, permits)?")
-    ohs_risk: Optional[Annotated[Level, _enum_value(Level)]] = _field(
+    ohs_risk: Optional[Annotated[str, Vocab("levels")]] = _field(
         None, "Workplace health and safety hazards.",
         "How high are the health and safety hazards at work?")
     annual_energy_tj: Optional[float] = _field(
         None, "Average yearly energy use in terajoules, all carriers (1 TJ is about 278 MWh).",
         "What is your average yearly energy use, in terajoules (1 TJ = 278 MWh)?", ge=0, le=1e9)
-    ai_role: Optional[Annotated[AiRole, _enum_value(AiRole)]] = _field(
+    ai_role: Optional[Annotated[str, Vocab("ai_roles")]] = _field(
         None, "`provider` develops or supplies AI systems; `user` only uses them.",
         "Do you develop or supply AI systems (provider), only use them (user), or neither (none)?")
     certified: StandardList = _field([], "Valid certificates held now.",
                                      "Which certificates do you hold now?")
     implemented: StandardList = _field([], "Standards implemented but not certified.",
                                        "Which standards have you implemented without certifying?")
-    goals: _EnumList(Goal) = _field([], "What leadership wants from a standard.",
+    goals: _VocabList("goals") = _field([], "What leadership wants from a standard.",
                                     "What does leadership want from a standard?")
-    budget: Optional[Annotated[Level, _enum_value(Level)]] = _field(
+    budget: Optional[Annotated[str, Vocab("levels")]] = _field(
         None, "Resources available for certification.",
         "What resources can you put into certification (low, moderate, high)?")
     deadline_months: Optional[int] = _field(

@@ -24,7 +24,8 @@ from advisor.engines import engine_for
 from advisor.errors import Problem, ProfileError, closest, printable
 from advisor.inputs.loaders import decode, parse_document, read_bytes
 from advisor.advice.models import FIELDS, Profile, label, parse_profile, validation_problems
-from advisor.kernel.rulebase import PROFILE_TYPES, RuleBase
+from advisor.advice.ruleschema import active_types
+from advisor.kernel.rulebase import RuleBase
 from advisor.advice.wording import WORDING
 from advisor.inputs.quantity import (ENERGY_IN_TJ, DecimalStyle, NumberError, Reading, read_number,
                                      show_number)
@@ -120,7 +121,7 @@ def question(name: str) -> Question:
     """The question for one profile field, derived from the model and the rule base's field types."""
     info = Profile.model_fields[name]
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    ftype = PROFILE_TYPES[name]
+    ftype = active_types()[name]
     kind = {"bool": "yesno", "enum": "choice", "text": "text"}.get(ftype.kind)
     if ftype.kind == "number":
         kind = _number_type(name)

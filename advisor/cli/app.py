@@ -5,6 +5,7 @@ Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowher
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -58,7 +59,8 @@ class AdvisorGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _catalog_of(ctx.params.get("rules")):
+                return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except AdvisorError as exc:
@@ -78,6 +80,19 @@ class AdvisorGroup(click.Group):
             click.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(run with --debug for the traceback)", err=True)
             ctx.exit(1)
+
+
+def _catalog_of(rules: Path | None):
+    """Profiles and outputs read against the catalog of `--rules DIR` (standards, vocabularies);
+    a rule base that does not load leaves the shipped one: the command reports its problems."""
+    from advisor.advice import catalog
+    from advisor.kernel.rulebase import load
+    if rules is None:
+        return contextlib.nullcontext()
+    try:
+        return catalog.using(catalog.of(load(rules)))
+    except AdvisorError:
+        return contextlib.nullcontext()
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -142,9 +157,13 @@ def standards_command(fmt: str) -> None:
     if fmt == "json":
         data = [{"standard": s.name, "title": s.title, "purpose": s.purpose,
                  "harmonized_structure": s.harmonized_structure,
-                 "sectors": list(s.fit_sectors)} for s in catalog.STANDARDS]
+                 "sectors": list(s.fit_sectors), "scheme_owner": s.scheme_owner,
+                 "certified_by": s.certified_by, "audit_time": s.audit_time}
+                for s in catalog.STANDARDS]
         data += [{"standard": name, "guidance_only": True, "why": why}
                  for name, why in catalog.GUIDANCE.items()]
+        data += [{"standard": name, "related_to": entry["see"], "what": entry["is"]}
+                 for name, entry in catalog.RELATED.items()]
         click.echo(json.dumps(data, indent=2))
         return
     width = max(len(s.name) for s in catalog.STANDARDS)
@@ -153,6 +172,8 @@ def standards_command(fmt: str) -> None:
         click.echo(f"{'':<{width}}  {s.purpose}")
     click.echo("\nGuidance standards (accepted in profiles, never certifiable): "
                + ", ".join(catalog.GUIDANCE))
+    click.echo("Related standards outside the catalog (accepted in profiles, with a note): "
+               + ", ".join(catalog.RELATED))
 
 
 #: kind -> (module, model); the assessment schema includes the explanations `--format json` adds

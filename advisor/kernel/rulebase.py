@@ -24,12 +24,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
-from advisor.advice import catalog
 from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, All, Any_, Condition, Test,
                          substitute)
-from advisor.advice.effort import validate as validate_effort
 from advisor.errors import Problem, RuleBaseError, closest
-from advisor.advice.models import AiRole, CustomerType, Goal, Level, Profile, Regulation, Sector, Sensitivity
 from advisor.kernel.yaml_cache import parsed
 
 DECISIONS = ("not_needed", "implement", "certify")
@@ -48,35 +45,6 @@ class FieldType:
     item: str = ""               # for lists: enum | standard | country
 
 
-def _profile_types() -> dict[str, FieldType]:
-    enums = {"sector": Sector, "data_sensitivity": Sensitivity, "environmental_impact": Level,
-             "ohs_risk": Level, "ai_role": AiRole, "budget": Level}
-    lists = {"customer_types": CustomerType, "customer_sectors": Sector,
-             "regulations": Regulation, "goals": Goal}
-    types: dict[str, FieldType] = {}
-    for name in Profile.model_fields:
-        if name in enums:
-            types[name] = FieldType("enum", tuple(m.value for m in enums[name]))
-        elif name in lists:
-            types[name] = FieldType("list", tuple(m.value for m in lists[name]), "enum")
-        elif name in ("tender_requirements", "customer_requirements", "certified", "implemented"):
-            types[name] = FieldType("list", catalog.NAMES + tuple(catalog.GUIDANCE), "standard")
-        elif name == "countries":
-            types[name] = FieldType("list", tuple(catalog.countries()), "country")
-        elif name == "bids_for_tenders":
-            types[name] = FieldType("bool")
-        elif name in ("employees", "sites", "annual_energy_tj", "deadline_months"):
-            types[name] = FieldType("number")
-        else:
-            types[name] = FieldType("text")
-    for std in catalog.STANDARDS:
-        types[f"decision_{std.key}"] = FieldType("enum", DECISIONS)
-    return types
-
-
-PROFILE_TYPES = _profile_types()
-
-
 @dataclass(frozen=True)
 class Schema:
     """What one kind of rule base (`kind:` in its rulebase.yaml) reads and concludes."""
@@ -87,15 +55,33 @@ class Schema:
     types: Mapping[str, FieldType]          # every field a `when:` may test (inputs and derived)
     # then-kind -> its keys -> allowed values (() = any text); None = checked by `conclusion()`
     conclusions: Mapping[str, Mapping[str, tuple] | None]
-    # files read as data, not rules: name -> validator(data, folder) returning problems
-    data_files: Mapping[str, Callable[[Any, Path], list[str]]] = field(default_factory=dict)
+    # files read as data, not rules: name -> validator(data, folder) returning problems, or
+    # None for a file the schema's `context` reads and checks (such files are optional)
+    data_files: Mapping[str, Callable[[Any, Path], list[str]] | None] = field(default_factory=dict)
+    # the rule base's own vocabulary, worked out from its data files: (Context, problems as
+    # (file, message)); None when `types` is all a rule needs
+    context: Callable[[Mapping[str, Any], Path], tuple["Context", list[tuple[str, str]]]] | None = None
 
 
-SCHEMA = Schema("advice", "profile", tuple(Profile.model_fields), PROFILE_TYPES,
-                dict.fromkeys(CONCLUSIONS))
+@dataclass(frozen=True)
+class Context:
+    """What a schema derives from one rule base's data files, for the loader to check rules with.
+    The kernel knows no standard or sector: a schema names them here."""
 
-#: Kinds of rule base -> the module whose `SCHEMA` describes it (imported when first needed).
-SCHEMA_MODULES = {"advice": __name__, "claims": "advisor.claims.check"}
+    types: Mapping[str, FieldType]                 # every field a `when:` may test
+    # `for_each: NAME` -> one placeholder mapping per instance ({"standard": .., "standard_key": ..})
+    for_each: Mapping[str, tuple[Mapping[str, str], ...]] = field(default_factory=dict)
+    # list item kinds (FieldType.item) -> a function returning the canonical value or raising
+    # ValueError with what would be valid
+    resolvers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    recommendable: frozenset[str] = frozenset()    # standards a rule may recommend or limit
+    decision_facts: Mapping[str, str] = field(default_factory=dict)   # standard -> its fact
+    payload: Any = None                            # the schema's own reading of the data
+
+
+#: Kinds of rule base -> the module whose `SCHEMA` describes it (imported when first needed:
+#: the kernel imports no kind's code until a rule base of that kind is loaded).
+SCHEMA_MODULES = {"advice": "advisor.advice.ruleschema", "claims": "advisor.claims.check"}
 
 
 def schema(kind: str) -> Schema:
@@ -170,6 +156,8 @@ class RuleBase:
     changelog: str = ""
     kind: str = "advice"
     data: dict[str, Any] = field(default_factory=dict)   # the schema's data files, parsed
+    types: dict[str, FieldType] = field(default_factory=dict)   # what a `when:` may test
+    context: Context | None = None     # the schema's reading of the data files (e.g. the catalog)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -308,28 +296,32 @@ class _Loader:
         if not isinstance(version, (str, int, float)) or not str(version).strip():
             self.fail("needs a version, for example \"2026.11\"", "rulebase.yaml", field="version")
         self.sets = self.load_sets(meta.get("sets") or {})
+        data_files: dict[str, Any] = {}
+        rule_files: dict[str, Any] = {}
+        for name in self.texts:
+            if name != "rulebase.yaml":
+                data = self.parse_yaml(name)
+                (data_files if name in self.schema.data_files else rule_files)[name] = data
+        for name, validate in self.schema.data_files.items():
+            if name not in self.texts:
+                if validate is not None:
+                    self.fail(f"is missing: a '{kind}' rule base needs it", name)
+            elif validate is not None:
+                for problem in validate(data_files[name], self.folder):
+                    self.fail(problem, name)
+        context = Context(self.schema.types)
+        if self.schema.context is not None:
+            context, problems = self.schema.context(data_files, self.folder)
+            for file, problem in problems:
+                self.fail(problem, file)
+        self.context = context
         self.facts = self.load_facts(meta.get("facts") or {})
-        self.types = dict(self.schema.types)
+        self.types = dict(context.types)
         for spec in self.facts.values():
             self.types[spec.name] = FieldType(spec.kind, spec.values)
 
-        effort: dict = {}
-        data_files: dict[str, Any] = {}
         rules: list[Rule] = []
-        for name in self.texts:
-            if name == "rulebase.yaml":
-                continue
-            data = self.parse_yaml(name)
-            if name == "effort.yaml":
-                effort = data if isinstance(data, dict) else {}
-                for problem in validate_effort(effort):
-                    self.fail(problem, name)
-                continue
-            if name in self.schema.data_files:
-                data_files[name] = data
-                for problem in self.schema.data_files[name](data, self.folder):
-                    self.fail(problem, name)
-                continue
+        for name, data in rule_files.items():
             if data is None:
                 continue
             if not isinstance(data, dict) or set(data) - {"rules"} or not isinstance(
@@ -340,8 +332,6 @@ class _Loader:
                 rule = self.load_rule(raw, name, position)
                 if rule:
                     rules.append(rule)
-        for name in set(self.schema.data_files) - set(self.texts):
-            self.fail(f"is missing: a '{kind}' rule base needs it", name)
         self.check_unique(rules)
         instances = self.expand(rules)
         strata = self.stratify(instances)
@@ -349,9 +339,10 @@ class _Loader:
         if self.problems:
             raise RuleBaseError(self.problems)
         return RuleBase(self.folder, str(version), self.digest[:16], self.facts, rules,
-                        [i for layer in strata for i in layer], strata, effort, self.sets,
+                        [i for layer in strata for i in layer], strata,
+                        data_files.get("effort.yaml") or {}, self.sets,
                         changelog.read_text("utf-8") if changelog.is_file() else "", kind,
-                        data_files)
+                        data_files, self.types, context)
 
     def load_sets(self, raw: Any) -> dict[str, tuple]:
         if not isinstance(raw, dict):
@@ -372,7 +363,7 @@ class _Loader:
         facts = {}
         for name, spec in raw.items():
             where = f"facts.{name}"
-            if name in self.schema.types:
+            if name in self.context.types:
                 self.fail(f"is a {self.schema.noun} field; inferred facts need their own names",
                           "rulebase.yaml", field=where)
                 continue
@@ -403,8 +394,11 @@ class _Loader:
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 self.fail("is required (non-empty text)", file, rule_id, key)
         for_each = raw.get("for_each")
-        if for_each not in (None, "standard"):
-            self.fail("can only be 'standard'", file, rule_id, "for_each")
+        if for_each is not None and for_each not in self.context.for_each:
+            self.fail("names nothing to repeat the rule for", file, rule_id, "for_each",
+                      closest(str(for_each), self.context.for_each),
+                      ", ".join(self.context.for_each) or "none in this kind of rule base")
+            for_each = None
         when = self.parse_condition(raw.get("when"), file, rule_id, "when", for_each)
         then = raw.get("then")
         if not isinstance(then, dict):
@@ -513,7 +507,7 @@ class _Loader:
                 self.fail(f"'{value}' is not true or false", file, rule, where)
                 return _BAD
             return value
-        resolver = {"standard": catalog.resolve, "country": catalog.resolve_country}.get(ftype.item)
+        resolver = self.context.resolvers.get(ftype.item)
         if resolver:
             try:
                 return resolver(value)
@@ -534,6 +528,12 @@ class _Loader:
             seen.setdefault(rule.id, rule.file)
 
     # -- conclusions, templates, strata ----------------------------------------------------
+    def resolve_standard(self, reference: Any) -> str:
+        resolver = self.context.resolvers.get("standard")
+        if resolver is None:
+            raise ValueError("this kind of rule base names no standards")
+        return resolver(reference)
+
     def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
         then = {k: (v.format(standard=standard) if standard and isinstance(v, str) else v)
                 for k, v in rule.then.items()}
@@ -554,11 +554,11 @@ class _Loader:
         std = None
         if "standard" in then or kind in ("recommend", "limit"):
             try:
-                std = catalog.resolve(then.get("standard"))
+                std = self.resolve_standard(then.get("standard"))
             except ValueError as exc:
                 self.fail(str(exc), rule.file, rule.id, "then.standard")
                 return None
-            if std not in catalog.BY_NAME:
+            if std not in self.context.recommendable:
                 self.fail(f"{std} is a guidance standard and cannot be recommended", rule.file,
                           rule.id, "then.standard")
                 return None
@@ -575,7 +575,7 @@ class _Loader:
             by = None
             if then.get("by") is not None:
                 try:
-                    by = catalog.resolve(then["by"])
+                    by = self.resolve_standard(then["by"])
                 except ValueError as exc:
                     self.fail(str(exc), rule.file, rule.id, "then.by")
             return Conclusion(kind, std, "implement", by=by)
@@ -620,13 +620,14 @@ class _Loader:
     def expand(self, rules: list[Rule]) -> list[RuleInstance]:
         instances: list[RuleInstance] = []
         for rule in rules:
-            standards: list[str | None] = list(catalog.NAMES) if rule.for_each else [None]
-            for std in standards:
+            mappings: list[Mapping[str, str] | None] = (
+                list(self.context.for_each.get(rule.for_each, ())) if rule.for_each else [None])
+            for mapping in mappings:
+                std = mapping.get(rule.for_each) if mapping else None
                 conclusion = self.conclusion(rule, std)
                 if conclusion is None:
                     break
-                mapping = {"standard": std, "standard_key": catalog.BY_NAME[std].key} if std else {}
-                condition = substitute(rule.when, mapping) if std else rule.when
+                condition = substitute(rule.when, dict(mapping)) if mapping else rule.when
                 text = rule.text.replace("{standard}", std) if std else rule.text
                 uses = tuple(dict.fromkeys(condition.fields()))
                 for name in uses:
@@ -646,7 +647,7 @@ class _Loader:
                 for name, _ in c.facts:
                     producers.setdefault(name, []).append(n)
             elif c.kind in ("recommend", "limit"):
-                producers.setdefault(f"decision_{catalog.BY_NAME[c.standard].key}", []).append(n)
+                producers.setdefault(self.context.decision_facts[c.standard], []).append(n)
         level: dict[int, int] = {}
         visiting: set[int] = set()
 
@@ -699,6 +700,11 @@ class _Loader:
 _BAD = object()
 #: libyaml's safe loader where PyYAML has it: the rule files parse about 8x faster (cold start).
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml_file(path: Path) -> Any:
+    """A data file read and parsed the way the loader parses rule files (cached by content)."""
+    return parsed(path.read_bytes(), _parse_yaml)
 
 
 def _parse_yaml(data: bytes) -> Any:

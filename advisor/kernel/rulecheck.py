@@ -90,8 +90,9 @@ def check(path: str | Path | None = None, *, engine: Optional[str] = None) -> li
     rb, findings = load_tolerant(folder)
     if rb is None:
         return findings
-    findings += Checker(rb).findings()
-    findings += example_findings(rb, engine=engine)[0]
+    with catalog.using(catalog.of(rb)):
+        findings += Checker(rb).findings()
+        findings += example_findings(rb, engine=engine)[0]
     return findings
 
 
@@ -184,7 +185,7 @@ class Checker:
 
     def __init__(self, rb: RuleBase):
         self.rb, self.advice = rb, rb.kind == "advice"
-        self.types = schema(rb.kind).types
+        self.types = rb.types
         self.reach: dict[str, set] = {name: {spec.default} for name, spec in rb.facts.items()}
         for inst in rb.instances:
             for name, value in inst.conclusion.facts:
@@ -469,6 +470,11 @@ class TestReport:
 def run_tests(rb: RuleBase, samples: Optional[Path] = None, *, engine: Optional[str] = None
               ) -> TestReport:
     """Run every rule's examples and the samples' expected decisions; measure rule coverage."""
+    with catalog.using(catalog.of(rb)):
+        return _run_tests(rb, samples, engine=engine)
+
+
+def _run_tests(rb: RuleBase, samples: Optional[Path], *, engine: Optional[str]) -> TestReport:
     examples, by_examples, count = example_findings(rb, engine=engine)
     report = TestReport(rb.version, [r.id for r in rb.rules], count, 0, samples, examples, by_examples)
     if samples is not None and rb.kind != "advice":

@@ -55,11 +55,6 @@ CHOOSING_SOURCES = ("IAF MLA and MD 5; ISO, \"Certification\"; UKAS (domain note
                     "§5.2)")
 INTEGRATED = ("Certifying several standards? Ask for an integrated audit: one audit team for "
               "all of them can cut audit time by up to 20 % (IAF MD 11).")
-SCHEME_BODIES = {
-    "IATF 16949": "IATF 16949 can only be certified by an IATF-recognised certification body.",
-    "AS9100": "AS9100 certificates must come from a body in the IAQG scheme and appear in OASIS.",
-    "FSSC 22000": "FSSC 22000 is certified by bodies licensed by the FSSC foundation.",
-}
 
 SCHEDULE_RULE = ("One standard at a time, in priority order: each starts when the previous one "
                  "is typically ready (the short end of its range); the pale part of a bar is the "
@@ -247,7 +242,8 @@ def board(a: Assessment) -> Board:
                          if s.rec.decision == "certify" and s.rec.currently == "certified"]
     if sum(catalog.BY_NAME[s].harmonized_structure for s in audited) >= 2:
         choosing.append(INTEGRATED)
-    choosing += [SCHEME_BODIES[s] for s in audited if s in SCHEME_BODIES]
+    choosing += [catalog.BY_NAME[s].certification_note for s in audited
+                 if s in catalog.BY_NAME and catalog.BY_NAME[s].certification_note]
 
     return Board(
         title=f"Management-system certification plan for {a.organization}",
