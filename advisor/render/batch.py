@@ -15,7 +15,9 @@ from advisor.advice import catalog
 from advisor.advice.batch import BatchError, Portfolio, Result, Scored
 from advisor.advice.models import Assessment
 
-CSV_COLUMNS = ("source", "organization", *catalog.NAMES, "top_priority", "error")
+def csv_columns() -> tuple[str, ...]:
+    """The contract's CSV columns: a column per standard of the catalog in use."""
+    return ("source", "organization", *catalog.NAMES, "top_priority", "error")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DECISIONS = ("certify", "implement", "not_needed")
 
@@ -70,7 +72,7 @@ class CsvFormat(BatchFormat):
         return text
 
     def header(self) -> str:
-        return self._row(CSV_COLUMNS)
+        return self._row(csv_columns())
 
     def record(self, source: str, result: Row) -> str:
         """Text cells (source, organization, error) are neutralised; the others are fixed words."""
