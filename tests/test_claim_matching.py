@@ -55,7 +55,9 @@ def test_lookalikes_of_real_bodies_are_not_credible(text):
 @pytest.mark.parametrize("text", ["UKAS", "United Kingdom Accreditation Service", "UKAS 0001",
                                   "UKAS Management Systems 012", "UKAS (IAF MLA signatory)",
                                   "DAkkS (Deutsche Akkreditierungsstelle GmbH), Germany",
-                                  "ANSI National Accreditation Board (ANAB), USA"])
+                                  "ANSI National Accreditation Board (ANAB), USA",
+                                  "DAkkS D-ZM-12345-01-00", "ACCREDIA n. 012A",
+                                  "COFRAC Certification n° 4-0001"])
 def test_real_bodies_written_the_usual_ways_are_not_lookalikes(text):
     result = check_claim({**EXAMPLE_BASE, "accreditation_body": text}, rules=RB)
     assert result.red_flags == [] or all(f.rule == "certificate-details-missing"

@@ -44,7 +44,8 @@ class NameIndex:
     entry's names. A name of four characters or more may also appear inside a longer text; then
     every other word of the text must be one of the entry's own name words or an ignorable
     word (legal forms, places): otherwise the text borrows a real name around other words and
-    the match is marked as a lookalike ("UK Accreditation Services (UKAS) Ltd").
+    the match is marked as a lookalike ("UK Accreditation Services (UKAS) Ltd"). Words of one or
+    two letters and words with digits (registration numbers, "D-ZM-12345") are never extra.
     """
 
     def __init__(self, entries: Iterable[dict], *, ignore: Iterable[str] = (),
@@ -68,7 +69,7 @@ class NameIndex:
             if len(name.replace(" ", "")) >= 4 and f" {name} " in f" {folded} ":
                 rest = f" {folded} ".replace(f" {name} ", " ", 1).split()
                 extra = tuple(w for w in rest if w not in own and w not in self.neutral
-                              and not w.isdigit())
+                              and len(w) > 2 and not any(c.isdigit() for c in w))
                 return NameMatch(entry, lookalike=bool(extra), extra_words=extra)
         return None
 
