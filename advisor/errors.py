@@ -113,6 +113,12 @@ class RuleBaseError(AdvisorError):
     kind = "invalid rule base"
 
 
+class RenderError(AdvisorError):
+    """An output could not be made (for example no Chromium to print a PDF)."""
+
+    kind = "cannot render"
+
+
 class EngineError(AdvisorError):
     """The rules engine failed on an input (for example a rule action raised)."""
 

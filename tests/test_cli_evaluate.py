@@ -57,7 +57,7 @@ def test_invalid_profile_exits_1_with_file_field_and_valid_values(tmp_path):
 
 def test_missing_file_exits_1_and_usage_error_exits_2(tmp_path):
     assert run("evaluate", str(tmp_path / "none.yaml")).exit_code == 1
-    assert run("evaluate", SAMPLE, "--format", "pdf").exit_code == 2
+    assert run("evaluate", SAMPLE, "--format", "docx").exit_code == 2
     assert run("evaluate").exit_code == 2
 
 

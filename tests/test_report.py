@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from advisor import evaluate, load_profile
 from advisor.cli.app import cli
 from advisor.render.assessment import ASSESSMENT_FORMATS
-from advisor.render.report import as_html, as_report, board
+from advisor.advice.questionnaire import QUESTIONS
+from advisor.render.report import as_html, as_report, board, citations
 
 from conftest import PROFILES, ROOT
 
@@ -39,20 +40,72 @@ def test_report_formats_are_registered_for_evaluate():
 def test_markdown_report_reads_like_a_board_paper(automotive):
     text = as_report(automotive)
     sections = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert sections == ["Summary", "The plan", "What to leave for now",
+    assert sections == ["Summary", "Next steps", "The plan", "What to leave for now",
                         "Open questions that could change the plan", "How certification works",
                         "How to choose a certification body"]
-    summary = text.split("## Summary\n\n")[1].split("\n")[0]
-    assert summary.startswith("For Moravia Pressings a.s. we recommend certifying IATF 16949")
-    assert "Start with IATF 16949" in summary and "months" in summary
+    summary = text.split("## Summary\n\n")[1].split("\n\n")
+    assert summary[0].startswith("- **IATF 16949**: Certify")      # decisions first
+    assert summary[1].startswith("For Moravia Pressings a.s. we recommend certifying IATF 16949")
+    assert "Start with IATF 16949" in summary[1] and "months" in summary[1]
+    assert summary[2].startswith("Cost: about 11 auditor-days")
     ordered = re.findall(r"^### (\d+)\. ([^:]+):", text, flags=re.M)
-    assert ordered == [(str(r.priority), r.standard) for r in plan(automotive)]
+    assert ordered == [(str(r.priority), r.standard.replace("/", "/")) for r in plan(automotive)]
     assert "Prerequisites: ISO 9001 as its base (in place)" in text
     assert "11 auditor-days" in text                      # IATF 16949 effort from the assessment
     for words in ("stage 1", "Stage 2", "surveillance", "three years", "certifies no one",
                   "IAF MLA", "several bodies", "consulting", "IATF-recognised"):
         assert words in text, words
-    assert "What is your average yearly energy use" in text    # the unknown, as its question
+    assert QUESTIONS["annual_energy_tj"].text in text      # the unknown, as its question
+    assert "domain notes" not in text.lower() and "iso-advisor rules show" not in text
+    assert "[vda-qmc.de: faq zertifizierungs schema](<https://vda-qmc.de/en/iatf/faq-zertifizierungs-schema>)" in text
+
+
+def test_report_leads_with_date_decisions_deadline_cost_and_next_steps(rb):
+    profile = load_profile(AUTOMOTIVE)
+    b = board(evaluate(profile, rules=rb), profile, prepared="2026-12-01")
+    assert b.prepared == "2026-12-01" and b.as_of
+    assert b.decisions[0] == ("IATF 16949", "Certify", "certify")
+    assert b.deadline == ("Deadline: a certificate within 12 months. IATF 16949 is typically "
+                          "certified by month 9-12, within the deadline.")
+    assert b.cost.startswith("Cost: about 11 auditor-days") and "quotes" in b.cost
+    owners = dict(b.next_steps)
+    assert owners["Approve the plan and its budget; name one person to lead it."] == \
+        "Managing director (CEO)"
+    assert any(step.startswith("Start IATF 16949") and owner == "Quality manager"
+               for step, owner in b.next_steps)
+    late = board(evaluate(profile, rules=rb), profile.model_copy(update={"deadline_months": 6}))
+    assert "the deadline is at risk" in late.deadline
+
+
+def test_warnings_come_before_the_plan_in_html(rb):
+    a = evaluate({"name": "Tight Co", "sector": "construction", "employees": 60,
+                  "bids_for_tenders": True, "tender_requirements": ["ISO 9001"],
+                  "deadline_months": 2, "certified": ["ISO 26000"]}, rules=rb)
+    page = as_html(a)
+    assert a.warnings and page.index('id="warnings"') < page.index('id="roadmap"')
+    assert page.index('id="summary"') < page.index('id="warnings"')
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("ISO certification page (mirror: http://eiscaa.org/Pages/view.aspx?PostID=6); domain notes §1.1-1.2",
+     [("ISO certification page", "http://eiscaa.org/Pages/view.aspx?PostID=6")]),
+    ("Domain notes §1.2 (Kosutic: banks implement ISO 27001, few certify) and §0", []),
+    ("Directive (EU) 2022/2555 Art. 21 and 24; https://nis2resources.eu/?p=823 (domain notes §1.5)",
+     [("Directive (EU) 2022/2555 Art. 21 and 24", "https://eur-lex.europa.eu/eli/dir/2022/2555/oj"),
+      ("nis2resources.eu", "https://nis2resources.eu/?p=823")]),
+    ("Directive 2014/24/EU Art. 62; UK PCR 2015 reg. 62 (domain notes §1.3)",
+     [("Directive 2014/24/EU Art. 62", "https://eur-lex.europa.eu/eli/dir/2014/24/oj"),
+      ("UK PCR 2015 reg. 62", None)]),
+])
+def test_sources_become_titled_links_without_internal_notes(source, expected):
+    assert [(c.title, c.url) for c in citations(source)] == expected
+
+
+def test_no_sample_report_shows_internal_references(rb):
+    for path in PROFILES:
+        a = evaluate(load_profile(path), rules=rb)
+        for page in (as_html(a), as_report(a)):
+            assert "domain notes" not in page.lower() and "iso-advisor rules show" not in page
 
 
 def test_what_to_leave_explains_each_standard_left_out(automotive):
@@ -93,22 +146,26 @@ def test_html_is_self_contained_and_escaped(rb):
                  rules=rb)
     page = as_html(a)
     assert "<script" not in page and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; Sons" in page
-    for asset in ("<link", "src=", "url(", "@import", "href="):
+    for asset in ("<link", "src=", "url(", "@import"):       # links to sources, but no assets
         assert asset not in page, asset
-    assert not re.search(r"<[^>]+https?://", page)          # no URL inside any tag
-    assert page.count("<svg") == 1 and "@page { size: A4" in page and "@media print" in page
+    assert not re.search(r"<(?!a )[^>]+https?://", page)     # a URL only in a link's href
+    assert "@page { size: A4" in page and "@media print" in page
+    assert 'counter(page) " of " counter(pages)' in page      # page numbers
+    running = re.search(r'@bottom-left \{ content: "([^"]*)"', page).group(1)
+    assert "</" not in running and "\\3c " in running          # the name cannot end the style
 
 
-def test_html_has_the_timeline_and_the_plan(automotive):
+def test_html_has_the_roadmap_and_the_plan(automotive):
     page = as_html(automotive)
-    svg = page[page.index("<svg"):page.index("</svg>")]
+    roadmap = page[page.index('<ol class="roadmap"'):page.index("</ol>")]
     for rec in plan(automotive):
-        assert f"{rec.priority}. {rec.standard}" in svg
+        assert f"{rec.priority}. {rec.standard}" in roadmap
         assert f"<h3>{rec.priority}. {rec.standard}</h3>" in page
-    bars = re.findall(r'<rect x="[\d.]+" y="\d+" width="([\d.]+)" height="20"', svg)
-    assert len(bars) == 2 * 4 and all(float(w) > 0 for w in bars)   # 4 projects, solid + pale
-    assert "certified by month 9-12" in svg and "in place by month 36-39" in svg
-    assert re.findall(r">(\d+)</text>", svg)[:3] == ["0", "6", "12"]
+    bars = re.findall(r'class="bar (certify|implement)" style="left:([\d.]+)%;width:([\d.]+)%"',
+                      roadmap)
+    assert len(bars) == 4 and all(float(w) > 0 for _, _, w in bars)   # 4 projects
+    assert "certified by month 9-12" in roadmap and "in place by month 36-39" in roadmap
+    assert max(float(left) + float(w) for _, left, w in bars) <= 100
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
@@ -168,24 +225,56 @@ def png_pixels(data: bytes, rows: int) -> set[tuple[int, ...]]:
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 @pytest.mark.slow
+@pytest.mark.browser
 def test_html_renders_in_a_real_browser(tmp_path, automotive):
     page = tmp_path / "report.html"
     page.write_text(as_html(automotive), encoding="utf-8")
     url = page.resolve().as_uri()
     shot = tmp_path / "shot.png"
     chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", url)
-    colours = png_pixels(shot.read_bytes(), rows=700)      # header, summary and roadmap
+    colours = png_pixels(shot.read_bytes(), rows=1400)     # summary, next steps and roadmap
     assert len(colours) > 50, "the page looks blank"
-    assert (0x1f, 0x4e, 0x79) in colours and (0x2a, 0x8c, 0x82) in colours   # roadmap bars drawn
+    assert (0x1f, 0x4e, 0x79) in colours and (0x1f, 0x70, 0x68) in colours   # roadmap bars drawn
     dom = chromium(tmp_path, "--dump-dom", url).stdout.decode("utf-8")
     for text in ("Moravia Pressings a.s.", "The plan, in order", "How to choose a certification body",
-                 "certified by month 9-12", "<svg"):
+                 "certified by month 9-12", "Next steps"):
         assert text in dom, text
     for rec in plan(automotive):
         assert f"{rec.priority}. {rec.standard}" in dom
-    pdf = tmp_path / "report.pdf"
-    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", url)
-    data = pdf.read_bytes()
+
+
+PDFTOTEXT = Path("/usr/bin/pdftotext")
+
+
+@pytest.mark.skipif(not (CHROMIUM.exists() and PDFTOTEXT.exists()),
+                    reason="needs Debian's chromium and poppler-utils")
+@pytest.mark.slow
+@pytest.mark.browser
+def test_evaluate_writes_a_real_pdf_with_page_numbers_and_footer(tmp_path):
+    out = tmp_path / "board.pdf"
+    result = CliRunner().invoke(cli, ["evaluate", str(AUTOMOTIVE), "--format", "pdf",
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-")
     boxes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data))
     assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
-    assert 1 <= len(re.findall(rb"/Type\s*/Page\b", data)) <= 6
+    text = subprocess.run([str(PDFTOTEXT), "-layout", str(out), "-"], capture_output=True,
+                          check=True).stdout.decode("utf-8")
+    pages = text.split("\f")[:-1]
+    assert 3 <= len(pages) <= 8
+    for n, page in enumerate(pages, 1):               # running footer and page number on each
+        assert f"Page {n} of {len(pages)}" in page
+        assert "Management-system certification plan for Moravia Pressings a.s." in page
+    assert "Next steps" in pages[0] and "IATF 16949" in pages[0]   # decisions on page one
+    assert "domain notes" not in text.lower()
+
+
+def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))          # no browser anywhere on PATH
+    monkeypatch.delenv("ISO_ADVISOR_CHROMIUM", raising=False)
+    out = tmp_path / "board.pdf"
+    result = CliRunner().invoke(cli, ["evaluate", str(AUTOMOTIVE), "--format", "pdf",
+                                      "--output", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert "headless Chromium" in result.stderr and "Traceback" not in result.stderr

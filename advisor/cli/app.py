@@ -19,7 +19,7 @@ from advisor.advice import catalog
 from advisor import engines
 from advisor.advice.assess import evaluate
 from advisor.errors import AdvisorError
-from advisor.render.assessment import ASSESSMENT_FORMATS, render
+from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
 from advisor.inputs.loaders import load_profile
 from advisor.render.output import write_text
 
@@ -124,8 +124,9 @@ def output_option(f):
 
 @cli.command("evaluate")
 @click.argument("profile", type=click.Path(dir_okay=True, allow_dash=True, path_type=str))
-@click.option("--format", "fmt", type=click.Choice(sorted(ASSESSMENT_FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
+              show_default=True, help="Output format; report, html and pdf are the board report "
+                                      "(pdf needs Chromium and --output FILE).")
 @output_option
 @click.option("--explain", "explain_standard", metavar="STANDARD", default=None,
               help="Explain one standard: how it was decided, why not higher, what would change "
@@ -135,8 +136,9 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
                      explain_standard: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
     if explain_standard is None and fmt != "json":
-        assessment = evaluate(load_profile(profile), rules=settings.rules, engine=settings.engine)
-        write_text(output, render(assessment, fmt))
+        organization = load_profile(profile)
+        assessment = evaluate(organization, rules=settings.rules, engine=settings.engine)
+        write_assessment(output, assessment, fmt, organization)
         return
     from advisor.advice.explain import explain
     from advisor.render.explain import EXPLANATION_FORMATS

@@ -13,7 +13,7 @@ import click
 from advisor.advice.assess import evaluate, rulebase
 from advisor.cli.app import Settings, cli, output_option, pass_settings
 from advisor.advice.explain import explain as explain_all
-from advisor.render.assessment import ASSESSMENT_FORMATS, render
+from advisor.render.assessment import OUTPUT_FORMATS, write_assessment
 from advisor.render.output import write_text
 from advisor.advice.questionnaire import Interview, Relevance, interview, load_start, profile_yaml
 from advisor.inputs.quantity import DECIMAL_STYLES
@@ -56,8 +56,8 @@ def offer_to_save(state: Interview, save: str | None) -> str | None:
 @cli.command("ask")
 @click.option("--save", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also write the answers as a profile (YAML) that `evaluate` reads back.")
-@click.option("--format", "fmt", type=click.Choice(sorted(ASSESSMENT_FORMATS)), default="text",
-              show_default=True, help="Output format of the assessment.")
+@click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
+              show_default=True, help="Output format of the assessment (as for evaluate).")
 @output_option
 @click.option("--from", "start", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Start from this profile (.yaml, .yml or .json), complete or saved part-way: "
@@ -103,4 +103,4 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
         write_text(save, profile_yaml(state))
         click.echo(f"Saved your answers to {save}; `iso-advisor evaluate {save}` gives this "
                    "advice again.", err=True)
-    write_text(output, render(assessment, fmt))
+    write_assessment(output, assessment, fmt, state.profile())

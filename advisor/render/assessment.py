@@ -1,9 +1,11 @@
 """Renderers: one function per output format, chosen by name from `ASSESSMENT_FORMATS`."""
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
-from advisor.advice.models import Assessment, Recommendation
+from advisor.advice.models import Assessment, Profile, Recommendation
+from advisor.errors import InputError, Problem
 from advisor.render.report import as_html, as_report
 
 WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
@@ -111,3 +113,29 @@ ASSESSMENT_FORMATS: dict[str, Callable[[Assessment], str]] = {
 
 def render(assessment: Assessment, fmt: str) -> str:
     return ASSESSMENT_FORMATS[fmt](assessment)
+
+
+#: Every format `evaluate` and `ask` write: the text formats above, and the board report as PDF.
+OUTPUT_FORMATS: tuple[str, ...] = tuple(sorted([*ASSESSMENT_FORMATS, "pdf"]))
+#: Formats that also read the profile (the board report shows the deadline).
+_WITH_PROFILE = {"report": as_report, "html": as_html}
+
+
+def as_pdf(assessment: Assessment, profile: Profile | None = None) -> bytes:
+    """The board report printed to PDF by headless Chromium (advisor.render.pdf)."""
+    from advisor.render.pdf import html_to_pdf
+    return html_to_pdf(as_html(assessment, profile))
+
+
+def write_assessment(path: str | None, assessment: Assessment, fmt: str,
+                     profile: Profile | None = None) -> None:
+    """Write `assessment` in `fmt` to `path` (stdout when None), whole or not at all."""
+    from advisor.render.output import write_bytes, write_text
+    if fmt == "pdf":
+        if path in (None, "-") and sys.stdout.isatty():
+            raise InputError([Problem("a PDF is binary: write it to a file with --output FILE")])
+        write_bytes(path, as_pdf(assessment, profile))
+    elif fmt in _WITH_PROFILE:
+        write_text(path, _WITH_PROFILE[fmt](assessment, profile))
+    else:
+        write_text(path, render(assessment, fmt))

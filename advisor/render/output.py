@@ -12,14 +12,16 @@ from advisor.errors import InputError, Problem
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | None, *, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_output(path: str | None, *, newline: str | None = None,
+                  binary: bool = False) -> Iterator[IO]:
     """A text stream that becomes `path` only if the block finishes; stdout when path is None or '-'.
 
     On any error (or Ctrl-C) the temporary file is removed and an existing `path` is untouched.
     """
     if path in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
+        stream = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
         return
     target = Path(path)
     if target.is_dir():
@@ -28,7 +30,8 @@ def atomic_output(path: str | None, *, newline: str | None = None) -> Iterator[I
     if target.exists() and not target.is_file():
         # /dev/null, /dev/stdout, a pipe: cannot be replaced (renaming onto /dev/null as root
         # would replace the device for the whole system), so written directly.
-        with open(target, "w", encoding="utf-8", newline=newline) as handle:
+        with (open(target, "wb") if binary else
+              open(target, "w", encoding="utf-8", newline=newline)) as handle:
             yield handle
         return
     folder = target.parent
@@ -37,7 +40,8 @@ def atomic_output(path: str | None, *, newline: str | None = None) -> Iterator[I
     except OSError as exc:
         raise InputError([Problem(f"cannot be written: {exc.strerror}", source=str(path))]) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+        with (os.fdopen(fd, "wb") if binary else
+              os.fdopen(fd, "w", encoding="utf-8", newline=newline)) as handle:
             if hasattr(os, "fchmod"):           # mkstemp makes 0600: keep the file's mode, or
                 umask = os.umask(0)             # give a new file the usual default
                 os.umask(umask)
@@ -56,3 +60,9 @@ def atomic_output(path: str | None, *, newline: str | None = None) -> Iterator[I
 def write_text(path: str | None, text: str) -> None:
     with atomic_output(path) as handle:
         handle.write(text)
+
+
+def write_bytes(path: str | None, data: bytes) -> None:
+    """Binary output (a PDF), whole or not at all, like write_text."""
+    with atomic_output(path, binary=True) as handle:
+        handle.write(data)

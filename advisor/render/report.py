@@ -1,17 +1,23 @@
-"""The board report: the assessment in words a board understands, as Markdown or one HTML file.
+"""The board report: the assessment in words a board understands, as Markdown, one HTML file,
+or a PDF (advisor.render.pdf prints the HTML in headless Chromium).
 
-Both formats render the same content (`Board`), built from the Assessment alone, so the report
-always says what `evaluate` decided. The HTML is self-contained (inline CSS and SVG, no network
-assets), escapes every text, prints on A4 and carries a roadmap drawn as inline SVG.
+Every format renders the same content (`Board`), built from the Assessment (and, when given, the
+profile, for the deadline), so the report always says what `evaluate` decided. It leads with
+the decisions, the deadline and the cost, then next steps with suggested owners and warnings;
+the roadmap is HTML that reflows at any width; sources are titled links, never internal notes.
+The HTML is self-contained (inline CSS, no network assets, no script), escapes every text, and
+prints on A4 with page numbers and a running footer, no card split across pages.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
 
 from advisor.advice import catalog
 from advisor.advice.models import Assessment, Profile, Recommendation
+from advisor.advice.wording import WORDING
 
 ACTIONS = {
     ("certify", "none"): "Certify",
@@ -37,8 +43,9 @@ HOW_CERTIFICATION_WORKS = [
     "Implementing a standard without certifying is legitimate and common: certification is "
     "independent proof for others, worth paying for when customers, tenders or regulators ask.",
 ]
-HOW_SOURCES = ("ISO/IEC 17021-1:2015 §9.1.3 (audit cycle); IAF MLA; ISO, \"Certification\" "
-               "(domain notes §1.1, §3.1, §3.2)")
+HOW_SOURCES = ("ISO/IEC 17021-1:2015 §9.1.3 (audit cycle); IAF MLA "
+               "https://iaf.nu/; ISO, Certification "
+               "https://www.iso.org/certification.html")
 
 CHOOSING_A_BODY = [
     "Accredited for that standard: the body's accreditation must name the standard (and your "
@@ -51,8 +58,8 @@ CHOOSING_A_BODY = [
     "for the clients they certify. \"No pass, no fee\" offers and certificates in days are red "
     "flags.",
 ]
-CHOOSING_SOURCES = ("IAF MLA and MD 5; ISO, \"Certification\"; UKAS (domain notes §3.1, §5.1, "
-                    "§5.2)")
+CHOOSING_SOURCES = ("IAF MLA and MD 5 https://iaf.nu/; ISO, Certification "
+                    "https://www.iso.org/certification.html; IAF CertSearch https://www.iafcertsearch.org/")
 INTEGRATED = ("Certifying several standards? Ask for an integrated audit: one audit team for "
               "all of them can cut audit time by up to 20 % (IAF MD 11).")
 
@@ -96,6 +103,27 @@ class Board:
     notes: list[str]
     choosing: list[str] = field(default_factory=list)
     footer: str = ""
+    organization: str = ""
+    prepared: str = ""                     # the date the report was made (ISO 8601)
+    as_of: str = ""                        # the date the assessment holds for
+    decisions: list[tuple[str, str, str]] = field(default_factory=list)  # (standard, action, kind)
+    deadline: str = ""                     # the deadline against the roadmap, in one sentence
+    cost: str = ""                         # the cost, or what is known of it
+    next_steps: list[tuple[str, str]] = field(default_factory=list)      # (step, suggested owner)
+
+
+#: Who usually leads the work on each standard, suggested in the next steps (a role, not a name).
+OWNERS = {
+    "ISO 9001": "Quality manager", "IATF 16949": "Quality manager", "AS9100": "Quality manager",
+    "ISO 13485": "Quality and regulatory manager", "ISO 14001": "Environment (EHS) manager",
+    "ISO 45001": "Health and safety (EHS) manager", "ISO/IEC 27001": "IT security lead (CISO)",
+    "ISO/IEC 27701": "Data protection officer", "ISO 22301": "Operations director (COO)",
+    "ISO/IEC 20000-1": "IT service manager", "ISO 50001": "Energy or facilities manager",
+    "ISO 22000": "Food safety team leader", "FSSC 22000": "Food safety team leader",
+    "ISO 37001": "Compliance officer", "ISO/IEC 42001": "Head of AI or CTO",
+    "ISO 55001": "Asset manager", "ISO 21001": "Head of academic quality",
+    "ISO 39001": "Fleet or transport manager", "ISO 28000": "Supply-chain security manager",
+}
 
 
 def _first_clause(text: str) -> str:
@@ -165,13 +193,78 @@ def _schedule(steps: list[Step]) -> None:
 
 
 def _question(field_name: str) -> str:
+    if field_name in WORDING:
+        return WORDING[field_name].text
     info = Profile.model_fields.get(field_name)
     extra = info.json_schema_extra if info and isinstance(info.json_schema_extra, dict) else {}
     return str(extra.get("question", field_name))
 
 
-def board(a: Assessment) -> Board:
-    """The report's content, from the assessment alone."""
+def _deadline(steps: list[Step], profile: Profile | None, a: Assessment) -> str:
+    """The deadline against the roadmap, in one sentence (empty when there is none)."""
+    months = getattr(profile, "deadline_months", None) if profile is not None else None
+    work = [s for s in steps if s.ready and s.rec.decision == "certify"]
+    if months is None:
+        return ""
+    if not work:
+        return f"Deadline: a certificate within {months} months; nothing in the plan needs a " \
+               "new certificate."
+    first = work[0]
+    fits = first.ready[1] <= months
+    timing = f"{first.rec.standard} is typically certified by month {first.ready[0]}-" \
+             f"{first.ready[1]}"
+    if fits:
+        return f"Deadline: a certificate within {months} months. {timing}, within the deadline."
+    return f"Deadline: a certificate within {months} months. {timing}: the deadline is at risk " \
+           "(see the warnings)."
+
+
+def _cost(a: Assessment, steps: list[Step]) -> str:
+    """The cost line: the cost model's figures when the assessment carries them, else the
+    audit days it rests on (a slot for the money once a cost model exists)."""
+    cost = getattr(a, "cost", None)
+    if cost is not None:
+        text = getattr(cost, "summary", None)
+        return str(text() if callable(text) else text or cost)
+    days = sum(s.rec.effort.initial_audit_days or 0 for s in steps
+               if s.rec.decision == "certify" and s.rec.currently != "certified" and s.rec.effort)
+    if not days:
+        return "Cost: no new certification audits; the cost is internal effort and the yearly " \
+               "surveillance of certificates held."
+    return f"Cost: about {days:g} auditor-days of initial certification audits, then yearly " \
+           "surveillance (about a third of that each year) and recertification in year three. " \
+           "Money depends on the certification body's day rate: ask at least three accredited " \
+           "bodies for quotes."
+
+
+def _next_steps(steps: list[Step], a: Assessment) -> list[tuple[str, str]]:
+    """What to do in the next weeks, each with the role that usually leads it."""
+    out: list[tuple[str, str]] = []
+    if steps:
+        out.append(("Approve the plan and its budget; name one person to lead it.",
+                    "Managing director (CEO)"))
+    for step in [s for s in steps if s.ready][:3]:
+        owner = OWNERS.get(step.rec.standard, "Management-system lead")
+        if step.rec.decision == "certify":
+            out.append((f"Start {step.rec.standard}: gap analysis, then ask three accredited "
+                        "certification bodies for quotes.", owner))
+        else:
+            out.append((f"Start implementing {step.rec.standard} (no certificate needed now).",
+                        owner))
+    held = [s for s in steps if s.rec.currently == "certified"]
+    if held:
+        out.append((f"Keep the surveillance audits of {_names([s.rec.standard for s in held])} "
+                    "on schedule.", "Quality manager"))
+    if a.unknowns:
+        out.append(("Answer the open questions below: they could change the plan.",
+                    "Management-system lead"))
+    if a.warnings:
+        out.append(("Resolve the warnings at the top of this report.", "Management-system lead"))
+    return out
+
+
+def board(a: Assessment, profile: Profile | None = None, prepared: str | None = None) -> Board:
+    """The report's content, from the assessment (and the profile, for the deadline)."""
     plan = [r for r in a.recommendations if r.priority is not None]
     steps = [Step(r, ACTIONS[(r.decision, r.currently)], [x.text for x in r.reasons]
                   + [f"Note: {n.text}" for n in r.notes], _takes(r), _prerequisites(r, plan))
@@ -245,15 +338,95 @@ def board(a: Assessment) -> Board:
     choosing += [catalog.BY_NAME[s].certification_note for s in audited
                  if s in catalog.BY_NAME and catalog.BY_NAME[s].certification_note]
 
+    as_of = str(getattr(a, "as_of", None) or prepared or dt.date.today().isoformat())
+    made = str(prepared or as_of)
     return Board(
         title=f"Management-system certification plan for {a.organization}",
         summary=summary, steps=steps, leave=leave,
         open_questions=[(_question(u.field), u.field, _names(u.could_change)) for u in a.unknowns],
         warnings=list(a.warnings), notes=[n.text for n in a.notes], choosing=choosing,
-        footer=f"Rule base {a.rulebase_version}. Every reason names a rule; `iso-advisor rules "
-               "show ID` explains it and cites its source. Audit days follow IAF MD 5 and "
-               "ISO/IEC 27006 where published, else they are marked as estimates; months are "
-               "typical figures from certification providers.")
+        footer=f"Prepared on {made} with rule base {a.rulebase_version}. Each reason cites its "
+               "source and the rule that produced it. Audit days follow IAF MD 5 and ISO/IEC "
+               "27006 where published, else they are marked as estimates; months are typical "
+               "figures from certification providers.",
+        organization=a.organization, prepared=made, as_of=as_of,
+        decisions=[(st.rec.standard, st.action, _kind(st)) for st in steps],
+        deadline=_deadline(steps, profile, a), cost=_cost(a, steps),
+        next_steps=_next_steps(steps, a))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources, as titled links
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    url: str | None = None
+
+
+_NOTES = re.compile(r"\([^()]*\bdomain notes\b[^()]*\)", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s;()]+")
+_EU_ACT = re.compile(r"\b(Directive|Regulation) (?:\(EU\) )?(\d{4})/(\d{1,4})(?:/EU)?|"
+                     r"\b(Directive) (\d{4})/(\d{1,4})/EU")
+
+
+def _title_from_url(url: str) -> str:
+    """`vda-qmc.de: faq zertifizierungs schema` when a source gives no title of its own."""
+    host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+    path = [p for p in re.sub(r"^https?://[^/]+", "", url).split("?")[0].split("/") if p]
+    slug = re.sub(r"\.(html?|aspx?|php)$", "", path[-1]) if path else ""
+    words = re.sub(r"[-_+]+", " ", slug).strip()
+    return f"{host}: {words}" if words and not words.isdigit() else host
+
+
+def _eu_link(text: str) -> str | None:
+    """EUR-Lex address of an EU directive or regulation cited by number."""
+    m = _EU_ACT.search(text)
+    if not m:
+        return None
+    kind, year, number = (m.group(1), m.group(2), m.group(3)) if m.group(1) else \
+        (m.group(4), m.group(5), m.group(6))
+    return f"https://eur-lex.europa.eu/eli/{'dir' if kind == 'Directive' else 'reg'}/{year}/" \
+           f"{int(number)}/oj"
+
+
+def citations(source: str) -> list[Citation]:
+    """A rule's source as titled citations: internal research notes dropped, each address a
+    link (titled by the text before it, else by its site and page), EU acts linked to EUR-Lex."""
+    text = source
+    while True:
+        cleaned = _NOTES.sub("", text)
+        if cleaned == text:
+            break
+        text = cleaned
+    out: list[Citation] = []
+    for part in re.split(r"\s*;\s*", text):
+        part = part.strip(" ,.")
+        if not part or re.match(r"(and\s+)?§|domain notes", part, re.IGNORECASE):
+            continue
+        urls = _URL.findall(part)
+        title = _URL.sub("", part)
+        title = re.sub(r"\(\s*mirror:\s*\)|\(\s*\)|mirror:", "", title).strip(" ,.:()")
+        title = re.sub(r"\s{2,}", " ", title)
+        if urls:
+            out += [Citation(title or _title_from_url(u), u) for u in urls]
+        elif title:
+            out.append(Citation(title, _eu_link(title)))
+    unique: list[Citation] = []
+    for c in out:
+        if c not in unique:
+            unique.append(c)
+    return unique
+
+
+def _plain_basis(text: str) -> str:
+    """An effort basis without internal research notes."""
+    while True:
+        cleaned = _NOTES.sub("", text)
+        if cleaned == text:
+            return re.sub(r"\s{2,}", " ", cleaned).replace(" ,", ",").replace(" ;", ";")
+        text = cleaned
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,42 +434,61 @@ def board(a: Assessment) -> Board:
 
 
 def _md(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text safe in Markdown: no HTML tag, Markdown's active characters escaped, one line."""
+    text = str(text).replace("<", "&lt;").replace("\n", " ")
+    return re.sub(r"([\\`*_{}\[\]|#!])", r"\\\1", text)
 
 
-def as_report(a: Assessment) -> str:
+def _md_sources(source: str) -> str:
+    return "; ".join(f"[{_md(c.title)}](<{c.url}>)" if c.url else _md(c.title)
+                     for c in citations(source))
+
+
+def as_report(a: Assessment, profile: Profile | None = None) -> str:
     """The board report in Markdown."""
-    b = board(a)
-    lines = [f"# {_md(b.title)}", "", "## Summary", "", _md(b.summary), ""]
+    b = board(a, profile)
+    lines = [f"# {_md(b.title)}", "", f"Prepared on {b.prepared}; assessment as of {b.as_of}; "
+             f"rule base {_md(a.rulebase_version)}.", "", "## Summary", ""]
+    if b.decisions:
+        lines += [f"- **{_md(st)}**: {_md(action)}" for st, action, _ in b.decisions] + [""]
+    lines += [_md(b.summary), ""]
+    lines += [_md(x) for x in (b.deadline, b.cost) if x] + [""]
+    if b.warnings:
+        lines += ["## Warnings", ""] + [f"- {_md(w)}" for w in b.warnings] + [""]
+    if b.next_steps:
+        lines += ["## Next steps", "", "| Step | Suggested owner |", "|---|---|"]
+        lines += [f"| {_md(step)} | {_md(owner)} |" for step, owner in b.next_steps] + [""]
     if b.steps:
         lines += ["## The plan", "", "| # | Standard | Decision | Ready (months from start) |",
                   "|---|---|---|---|"]
         for s in b.steps:
             ready = "in place" if s.ready is None else f"{s.ready[0]}-{s.ready[1]}"
-            lines.append(f"| {s.rec.priority} | {s.rec.standard}: {_md(s.rec.title)} | {s.action} "
-                         f"| {ready} |")
-        lines += ["", f"_{SCHEDULE_RULE}_", ""]
+            lines.append(f"| {s.rec.priority} | {_md(s.rec.standard)}: {_md(s.rec.title)} | "
+                         f"{_md(s.action)} | {ready} |")
+        lines += ["", f"_{_md(SCHEDULE_RULE)}_", ""]
         for s in b.steps:
-            lines += [f"### {s.rec.priority}. {s.rec.standard}: {s.action}", "", "Why:", ""]
+            lines += [f"### {s.rec.priority}. {_md(s.rec.standard)}: {_md(s.action)}", "",
+                      "Why:", ""]
             lines += [f"- {_md(w)}" for w in s.why]
             lines += ["", f"What it takes: {_md(s.takes)}"]
             if s.prerequisites:
                 lines.append(f"Prerequisites: {_md('; '.join(s.prerequisites))}.")
-            lines += ["", "Rules: " + ", ".join(f"`{r.rule}`" for r in s.rec.reasons), ""]
+            sources = "; ".join(x for x in (_md_sources(r.source) for r in s.rec.reasons) if x)
+            lines += ["", f"Sources: {sources}" if sources else "",
+                      "Rules: " + ", ".join(f"`{r.rule}`" for r in s.rec.reasons), ""]
     lines += ["## What to leave for now", ""]
     lines += [f"- **{_md(what)}**: {_md(why)}" for what, why in b.leave] + [""]
     if b.open_questions:
         lines += ["## Open questions that could change the plan", "",
-                  "| Question | Field | Could change |", "|---|---|---|"]
-        lines += [f"| {_md(q)} | `{f}` | {_md(c)} |" for q, f, c in b.open_questions] + [""]
-    if b.warnings:
-        lines += ["## Warnings", ""] + [f"- {_md(w)}" for w in b.warnings] + [""]
+                  "| Question | Could change |", "|---|---|"]
+        lines += [f"| {_md(q)} | {_md(c)} |" for q, f, c in b.open_questions] + [""]
     if b.notes:
         lines += ["## Notes", ""] + [f"- {_md(n)}" for n in b.notes] + [""]
-    lines += ["## How certification works", ""] + [p + "\n" for p in HOW_CERTIFICATION_WORKS]
-    lines += [f"_Sources: {HOW_SOURCES}_", "", "## How to choose a certification body", ""]
-    lines += [f"- {c}" for c in b.choosing] + ["", f"_Sources: {CHOOSING_SOURCES}_", "", "---", "",
-                                               b.footer]
+    lines += ["## How certification works", ""] + [_md(p) + "\n" for p in HOW_CERTIFICATION_WORKS]
+    lines += [f"_Sources: {_md_sources(HOW_SOURCES)}_", "", "## How to choose a certification body",
+              ""]
+    lines += [f"- {_md(c)}" for c in b.choosing] + ["", f"_Sources: {_md_sources(CHOOSING_SOURCES)}_",
+                                                    "", "---", "", _md(b.footer)]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -304,53 +496,74 @@ def as_report(a: Assessment) -> str:
 # HTML
 
 CSS = """
-:root { --ink: #1d2733; --muted: #5b6776; --line: #d9dee5; --certify: #1f4e79;
-        --implement: #2a8c82; --keep: #8a96a3; --bg: #f5f7fa; }
+:root { --ink: #1d2733; --muted: #4f5b69; --line: #d9dee5; --certify: #1f4e79;
+        --implement: #1f7068; --keep: #5f6b78; --bg: #f5f7fa; --warn: #8a4b00; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink);
        font: 15px/1.5 "Segoe UI", "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
 main { max-width: 960px; margin: 0 auto; padding: 32px 28px 48px; background: #fff; }
-header { border-bottom: 3px solid var(--certify); margin-bottom: 20px; padding-bottom: 10px; }
-header p { margin: 4px 0 0; color: var(--muted); }
-h1 { font-size: 26px; margin: 0; line-height: 1.25; }
+.masthead { border-bottom: 3px solid var(--certify); margin-bottom: 20px; padding-bottom: 10px; }
+.masthead p { margin: 4px 0 0; color: var(--muted); }
+h1 { font-size: 26px; margin: 0; line-height: 1.25; overflow-wrap: anywhere; }
 h2 { font-size: 19px; margin: 28px 0 10px; color: var(--certify); }
 h3 { font-size: 16px; margin: 0; }
-.summary { background: #eef3f9; border-left: 4px solid var(--certify); padding: 12px 16px;
-           font-size: 16px; }
-.timeline { width: 100%; height: auto; display: block; }
-.timeline text { font-family: inherit; }
+a { color: var(--certify); }
+.summary { background: #eef3f9; border-left: 4px solid var(--certify); padding: 12px 16px; }
+.summary p { margin: 6px 0; }
+.decisions { list-style: none; padding: 0; margin: 0 0 8px; display: flex; flex-wrap: wrap; gap: 6px 10px; }
+.decisions li { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 4px 10px; }
+.keyfacts { margin: 8px 0 0; padding-left: 20px; }
+.warnings { background: #fff6e5; border-left: 4px solid var(--warn); padding: 8px 16px; margin-top: 16px; }
+.warnings h2 { color: var(--warn); margin-top: 6px; }
+.roadmap { list-style: none; margin: 0; padding: 0; }
+.roadmap li { display: grid; grid-template-columns: 190px 1fr; gap: 4px 12px; align-items: center;
+              padding: 6px 0; border-bottom: 1px solid var(--line); }
+.roadmap .name { font-weight: 600; }
+.track { position: relative; height: 22px; background: repeating-linear-gradient(90deg, #f1f3f6 0 1px, transparent 1px calc(100% / var(--ticks))); }
+.bar { position: absolute; top: 2px; height: 18px; border-radius: 3px; }
+.bar .solid { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 3px 0 0 3px; }
+.bar.certify .solid { background: var(--certify); } .bar.implement .solid { background: var(--implement); }
+.bar.certify { background: #c5d3e2; } .bar.implement { background: #c2dedb; }
+.dot { position: absolute; left: 0; top: 5px; width: 12px; height: 12px; border-radius: 50%; background: var(--keep); }
+.when { grid-column: 2; color: var(--muted); font-size: 13px; }
+.axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 12px; margin: 4px 0 0 202px; }
+.legend { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
+.legend span { display: inline-block; width: 12px; height: 12px; margin: 0 4px 0 12px; vertical-align: -1px; }
 .rule { color: var(--muted); font-size: 13px; margin: 4px 0 0; }
-.step { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 10px 0; }
-.step header { border: 0; margin: 0 0 6px; padding: 0; display: flex; gap: 10px;
-               align-items: baseline; flex-wrap: wrap; }
+.step { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 10px 0;
+        break-inside: avoid; page-break-inside: avoid; }
+.step .head { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; margin: 0 0 6px; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 10px; color: #fff;
-         font-size: 13px; font-weight: 600; white-space: nowrap; }
+         font-size: 13px; font-weight: 600; }
 .badge.certify { background: var(--certify); } .badge.implement { background: var(--implement); }
 .badge.keep { background: var(--keep); }
 .title { color: var(--muted); }
 .step ul { margin: 4px 0 8px; padding-left: 20px; }
 .step p { margin: 4px 0; }
 .label { font-weight: 600; }
-.rules { color: var(--muted); font-size: 12px; }
+.sources { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
+.sources a { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 6px 8px;
-         vertical-align: top; }
+th, td { text-align: left; border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align: top; }
 th { background: #eef1f5; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 .cols p, .cols li { font-size: 14px; }
-.sources { color: var(--muted); font-size: 12px; }
 footer { margin-top: 28px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
          padding-top: 8px; }
-@media (max-width: 720px) { .cols { grid-template-columns: 1fr; } main { padding: 16px; } }
-@page { size: A4; margin: 14mm 14mm 16mm; }
+@media (max-width: 720px) {
+  .cols { grid-template-columns: 1fr; } main { padding: 16px; }
+  .roadmap li { grid-template-columns: 1fr; } .when { grid-column: 1; } .axis { margin-left: 0; }
+  h1 { font-size: 22px; }
+}
+@page { size: A4; margin: 14mm 14mm 18mm;
+
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #4f5b69; } }
 @media print {
   body { background: #fff; font-size: 10pt; }
   main { max-width: none; padding: 0; }
-  h1 { font-size: 18pt; } h2 { font-size: 13pt; }
-  .summary { font-size: 10.5pt; }
-  .cols { grid-template-columns: 1fr 1fr; }
-  .timeline, table, li, .step header { break-inside: avoid; page-break-inside: avoid; }
-  .step header, .step .label { break-after: avoid; page-break-after: avoid; }
+  h1 { font-size: 18pt; } h2 { font-size: 13pt; break-after: avoid; page-break-after: avoid; }
+  #roadmap, .roadmap li, table tr, li, .summary, .warnings { break-inside: avoid; page-break-inside: avoid; }
+  a { text-decoration: none; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -364,109 +577,119 @@ def _kind(step: Step) -> str:
     return "keep" if step.action.startswith("Keep") else step.rec.decision
 
 
-def timeline_svg(steps: list[Step]) -> str:
-    """The roadmap as inline SVG: one row per plan entry, months on the axis."""
+def _html_sources(source: str) -> str:
+    return "; ".join(f'<a href="{_e(c.url)}">{_e(c.title)}</a>' if c.url else _e(c.title)
+                     for c in citations(source))
+
+
+def roadmap_html(steps: list[Step]) -> str:
+    """The roadmap as an HTML list whose bars are placed in percent of the horizon, so it
+    reflows at any width (a row becomes name, bar, then timing on a phone)."""
     rows = [s for s in steps if s.ready or s.in_place]
-    label_w, width, row_h, top = 230, 900, 34, 34
     if not rows:
-        return (f'<svg class="timeline" viewBox="0 0 {width} 60" role="img" '
-                'aria-label="Roadmap: nothing to schedule"><text x="10" y="35" fill="#5b6776">'
-                'Nothing to schedule.</text></svg>')
+        return '<p class="rule">Nothing to schedule.</p>'
     horizon = max([s.ready[1] for s in rows if s.ready] + [6])
     step_m = 3 if horizon <= 36 else 6 if horizon <= 72 else 12
     horizon = -(-horizon // step_m) * step_m
-    scale = (width - label_w - 20) / horizon
-    height = top + row_h * len(rows) + 44
-    colors = {"certify": "#1f4e79", "implement": "#2a8c82", "keep": "#8a96a3"}
-    out = [f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="Roadmap: when each recommended standard would be ready">',
-           f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>']
-    for m in range(0, horizon + 1, step_m):
-        x = label_w + m * scale
-        out.append(f'<line x1="{x:.1f}" y1="{top - 8}" x2="{x:.1f}" y2="{top + row_h * len(rows)}" '
-                   'stroke="#d9dee5" stroke-width="1"/>')
-        out.append(f'<text x="{x:.1f}" y="{top - 14}" font-size="12" text-anchor="middle" '
-                   f'fill="#5b6776">{m}</text>')
-    out.append(f'<text x="{label_w + horizon * scale:.1f}" y="{top + row_h * len(rows) + 18}" '
-               'font-size="12" text-anchor="end" fill="#5b6776">months from start</text>')
-    for n, s in enumerate(rows):
-        y = top + n * row_h
-        color = colors[_kind(s)]
-        out.append(f'<text x="8" y="{y + 21}" font-size="13" fill="#1d2733">'
-                   f'{s.rec.priority}. {_e(s.rec.standard)}</text>')
+    ticks = horizon // step_m
+    items = []
+    for s in rows:
+        kind = _kind(s)
         if s.ready is None:
-            x = label_w
-            out.append(f'<circle cx="{x + 6}" cy="{y + 17}" r="6" fill="{color}"/>')
-            out.append(f'<text x="{x + 18}" y="{y + 21}" font-size="12" fill="#5b6776">'
-                       f'in place: {_e(s.action.lower())}</text>')
-            continue
-        x0 = label_w + s.start * scale
-        solid = s.months[0] * scale
-        pale = (s.months[1] - s.months[0]) * scale
-        out.append(f'<rect x="{x0:.1f}" y="{y + 7}" width="{solid:.1f}" height="20" rx="3" '
-                   f'fill="{color}"/>')
-        out.append(f'<rect x="{x0 + solid:.1f}" y="{y + 7}" width="{pale:.1f}" height="20" rx="3" '
-                   f'fill="{color}" fill-opacity="0.3"/>')
-        word = "certified" if s.rec.decision == "certify" else "in place"
-        text = f"{word} by month {s.ready[0]}-{s.ready[1]}"
-        end = x0 + solid + pale
-        anchor, tx = ("start", end + 6) if end + 150 < width else ("end", x0 - 6)
-        out.append(f'<text x="{tx:.1f}" y="{y + 21}" font-size="12" text-anchor="{anchor}" '
-                   f'fill="#1d2733">{_e(text)}</text>')
-    ly = top + row_h * len(rows) + 18
-    for i, (kind, name) in enumerate([("certify", "certify"), ("implement", "implement"),
-                                      ("keep", "already in place")]):
-        lx = 8 + i * 120
-        out.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" fill="{colors[kind]}"/>')
-        out.append(f'<text x="{lx + 17}" y="{ly}" font-size="12" fill="#5b6776">{name}</text>')
-    out.append("</svg>")
-    return "\n".join(out)
+            bar = '<span class="dot"></span>'
+            when = f"in place: {s.action.lower()}"
+        else:
+            left, width = 100 * s.start / horizon, 100 * s.months[1] / horizon
+            solid = 100 * s.months[0] / s.months[1]
+            bar = (f'<span class="bar {kind}" style="left:{left:.2f}%;width:{width:.2f}%">'
+                   f'<span class="solid" style="width:{solid:.2f}%"></span></span>')
+            word = "certified" if s.rec.decision == "certify" else "in place"
+            when = f"starts month {s.start}, {word} by month {s.ready[0]}-{s.ready[1]}"
+        items.append(f'<li><span class="name">{s.rec.priority}. {_e(s.rec.standard)}</span>'
+                     f'<span class="track" style="--ticks:{ticks}" aria-hidden="true">{bar}</span>'
+                     f'<span class="when">{_e(when)}</span></li>')
+    axis = "".join(f"<span>{m}</span>" for m in range(0, horizon + 1, step_m))
+    return (f'<ol class="roadmap" aria-label="Roadmap: when each standard would be ready">'
+            f'{"".join(items)}</ol><div class="axis" aria-hidden="true">{axis}</div>'
+            '<p class="legend"><span style="background:#1f4e79"></span>certify'
+            '<span style="background:#1f7068"></span>implement'
+            '<span style="background:#5f6b78;border-radius:50%"></span>already in place'
+            ' · months from the start; the pale part of a bar is the long end of the range</p>')
 
 
-def as_html(a: Assessment) -> str:
-    """The board report as one self-contained HTML page."""
-    b = board(a)
-    body = [f"<header><h1>{_e(b.title)}</h1><p>Recommendation for the board · rule base "
-            f"{_e(a.rulebase_version)}</p></header>",
-            '<section id="summary"><h2>Summary</h2>'
-            f'<p class="summary">{_e(b.summary)}</p></section>']
+def as_html(a: Assessment, profile: Profile | None = None) -> str:
+    """The board report as one self-contained HTML page (screen and print)."""
+    b = board(a, profile)
+    running = f"{b.title} · {b.prepared}"
+    body = [f'<header class="masthead"><h1>{_e(b.title)}</h1><p>Recommendation for the board · '
+            f'prepared on {_e(b.prepared)} · assessment as of {_e(b.as_of)} · rule base '
+            f'{_e(a.rulebase_version)}</p></header>']
+    decisions = "".join(f'<li><strong>{_e(st)}</strong> <span class="badge {kind}">'
+                        f'{_e(action)}</span></li>' for st, action, kind in b.decisions)
+    facts = "".join(f"<li>{_e(x)}</li>" for x in (b.deadline, b.cost) if x)
+    body.append('<section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>'
+                '<div class="summary">'
+                + (f'<ul class="decisions" aria-label="Decisions">{decisions}</ul>' if decisions
+                   else "")
+                + f'<p>{_e(b.summary)}</p>'
+                + (f'<ul class="keyfacts">{facts}</ul>' if facts else "") + '</div></section>')
+    if b.warnings:
+        items = "".join(f"<li>{_e(w)}</li>" for w in b.warnings)
+        body.append('<section id="warnings" class="warnings" aria-labelledby="h-warnings">'
+                    f'<h2 id="h-warnings">Warnings</h2><ul>{items}</ul></section>')
+    if b.next_steps:
+        rows = "".join(f"<tr><td>{_e(step)}</td><td>{_e(owner)}</td></tr>"
+                       for step, owner in b.next_steps)
+        body.append('<section id="next-steps"><h2>Next steps</h2><table><thead><tr>'
+                    '<th scope="col">Step</th><th scope="col">Suggested owner</th></tr></thead>'
+                    f'<tbody>{rows}</tbody></table></section>')
     if b.steps:
-        body.append('<section id="roadmap"><h2>Roadmap</h2>' + timeline_svg(b.steps) +
+        body.append('<section id="roadmap"><h2>Roadmap</h2>' + roadmap_html(b.steps) +
                     f'<p class="rule">{_e(SCHEDULE_RULE)}</p></section>')
         cards = []
         for s in b.steps:
             why = "".join(f"<li>{_e(w)}</li>" for w in s.why)
             pre = (f'<p><span class="label">Prerequisites:</span> '
                    f'{_e("; ".join(s.prerequisites))}.</p>') if s.prerequisites else ""
-            rules = ", ".join(_e(f"{r.rule} ({r.source})") for r in s.rec.reasons)
+            sources = "; ".join(x for x in (_html_sources(r.source) for r in s.rec.reasons) if x)
+            rules = ", ".join(_e(r.rule) for r in s.rec.reasons)
             cards.append(
-                f'<article class="step"><header><h3>{s.rec.priority}. {_e(s.rec.standard)}</h3>'
-                f'<span class="badge {_kind(s)}">{_e(s.action)}</span>'
-                f'<span class="title">{_e(s.rec.title)}</span></header>'
+                f'<article class="step"><div class="head"><h3>{s.rec.priority}. '
+                f'{_e(s.rec.standard)}</h3><span class="badge {_kind(s)}">{_e(s.action)}</span>'
+                f'<span class="title">{_e(s.rec.title)}</span></div>'
                 f'<p class="label">Why</p><ul>{why}</ul>'
                 f'<p><span class="label">What it takes:</span> {_e(s.takes)}</p>{pre}'
-                f'<p class="rules">Rules: {rules}</p></article>')
+                f'<p class="sources">Sources: {sources or "see the rule"} · rule {rules}</p>'
+                '</article>')
         body.append('<section id="plan"><h2>The plan, in order</h2>' + "".join(cards) + "</section>")
     leave = "".join(f"<li><strong>{_e(w)}</strong>: {_e(y)}</li>" for w, y in b.leave)
     body.append(f'<section id="leave"><h2>What to leave for now</h2><ul>{leave}</ul></section>')
     if b.open_questions:
-        rows = "".join(f"<tr><td>{_e(q)}</td><td><code>{_e(f)}</code></td><td>{_e(c)}</td></tr>"
+        rows = "".join(f"<tr><td>{_e(q)}</td><td>{_e(c)}</td></tr>"
                        for q, f, c in b.open_questions)
         body.append('<section id="unknowns"><h2>Open questions that could change the plan</h2>'
-                    '<table><thead><tr><th>Question</th><th>Field</th><th>Could change</th></tr>'
-                    f'</thead><tbody>{rows}</tbody></table></section>')
-    if b.warnings or b.notes:
-        items = "".join(f"<li>{_e(w)}</li>" for w in b.warnings + b.notes)
-        body.append(f'<section id="warnings"><h2>Warnings and notes</h2><ul>{items}</ul></section>')
+                    '<table><thead><tr><th scope="col">Question</th><th scope="col">Could change'
+                    f'</th></tr></thead><tbody>{rows}</tbody></table></section>')
+    if b.notes:
+        items = "".join(f"<li>{_e(n)}</li>" for n in b.notes)
+        body.append(f'<section id="notes"><h2>Notes</h2><ul>{items}</ul></section>')
     how = "".join(f"<p>{_e(p)}</p>" for p in HOW_CERTIFICATION_WORKS)
     choose = "".join(f"<li>{_e(c)}</li>" for c in b.choosing)
     body.append('<section id="certification" class="cols">'
                 f'<div><h2>How certification works</h2>{how}'
-                f'<p class="sources">Sources: {_e(HOW_SOURCES)}</p></div>'
+                f'<p class="sources">Sources: {_html_sources(HOW_SOURCES)}</p></div>'
                 f'<div><h2>How to choose a certification body</h2><ul>{choose}</ul>'
-                f'<p class="sources">Sources: {_e(CHOOSING_SOURCES)}</p></div></section>')
+                f'<p class="sources">Sources: {_html_sources(CHOOSING_SOURCES)}</p></div></section>')
     body.append(f"<footer>{_e(b.footer)}</footer>")
+    footer_css = ('@page { @bottom-left { content: "' + _css_string(running) +
+                  '"; font: 8pt sans-serif; color: #4f5b69; } }')
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{_e(b.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
-            + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+            f"<title>{_e(b.title)}</title>\n<style>{CSS}\n{footer_css}</style>\n</head>\n<body>\n"
+            "<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n")
+
+
+def _css_string(text: str) -> str:
+    """Text inside a CSS string: no quote, backslash, markup or control character can end it."""
+    return "".join(ch if ch.isalnum() or ch in " .,:;-·()&'/+" else f"\\{ord(ch):x} "
+                   for ch in text[:160])
