@@ -119,7 +119,7 @@ def test_from_file_must_be_a_valid_profile(tmp_path):
 
 
 @pytest.mark.parametrize("fmt,marker", [("report", "## How to choose a certification body"),
-                                        ("html", "<svg class=\"timeline\"")])
+                                        ("html", "<ol class=\"roadmap\"")])
 def test_ask_and_evaluate_both_write_the_board_report(tmp_path, fmt, marker):
     saved = tmp_path / "p.yaml"
     result = run(["--save", str(saved), "--format", fmt], script_for(ACME))
