@@ -407,8 +407,8 @@ def citations(source: str) -> list[Citation]:
             continue
         urls = _URL.findall(part)
         title = _URL.sub("", part)
-        title = re.sub(r"\(\s*mirror:\s*\)|\(\s*\)|mirror:", "", title).strip(" ,.:()")
-        title = re.sub(r"\s{2,}", " ", title)
+        title = re.sub(r"\(\s*mirror:\s*\)|\(\s*\)|mirror:", "", title)
+        title = _balanced(re.sub(r"\s{2,}", " ", title).strip(" ,.:"))
         if urls:
             out += [Citation(title or _title_from_url(u), u) for u in urls]
         elif title:
@@ -420,13 +420,23 @@ def citations(source: str) -> list[Citation]:
     return unique
 
 
-def _plain_basis(text: str) -> str:
-    """An effort basis without internal research notes."""
-    while True:
-        cleaned = _NOTES.sub("", text)
-        if cleaned == text:
-            return re.sub(r"\s{2,}", " ", cleaned).replace(" ,", ",").replace(" ;", ";")
-        text = cleaned
+def _balanced(text: str) -> str:
+    """`Art. 62(2)` kept whole; a parenthesis left open or closed by the cleaning dropped."""
+    while text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(" ,.:")
+    while text.startswith("(") and text.count("(") > text.count(")"):
+        text = text[1:].lstrip()
+    if text.count("(") > text.count(")") and text.rstrip().endswith(("(", "( ")):
+        text = text.rstrip(" (")
+    return text
+
+
+def card_citations(sources: list[str]) -> list[Citation]:
+    """The citations of several reasons, each once, in order."""
+    seen: list[Citation] = []
+    for source in sources:
+        seen += [c for c in citations(source) if c not in seen]
+    return seen
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +483,8 @@ def as_report(a: Assessment, profile: Profile | None = None) -> str:
             lines += ["", f"What it takes: {_md(s.takes)}"]
             if s.prerequisites:
                 lines.append(f"Prerequisites: {_md('; '.join(s.prerequisites))}.")
-            sources = "; ".join(x for x in (_md_sources(r.source) for r in s.rec.reasons) if x)
+            sources = "; ".join(f"[{_md(c.title)}](<{c.url}>)" if c.url else _md(c.title)
+                                for c in card_citations([r.source for r in s.rec.reasons]))
             lines += ["", f"Sources: {sources}" if sources else "",
                       "Rules: " + ", ".join(f"`{r.rule}`" for r in s.rec.reasons), ""]
     lines += ["## What to leave for now", ""]
@@ -651,7 +662,9 @@ def as_html(a: Assessment, profile: Profile | None = None) -> str:
             why = "".join(f"<li>{_e(w)}</li>" for w in s.why)
             pre = (f'<p><span class="label">Prerequisites:</span> '
                    f'{_e("; ".join(s.prerequisites))}.</p>') if s.prerequisites else ""
-            sources = "; ".join(x for x in (_html_sources(r.source) for r in s.rec.reasons) if x)
+            sources = "; ".join(f'<a href="{_e(c.url)}">{_e(c.title)}</a>' if c.url
+                                else _e(c.title)
+                                for c in card_citations([r.source for r in s.rec.reasons]))
             rules = ", ".join(_e(r.rule) for r in s.rec.reasons)
             cards.append(
                 f'<article class="step"><div class="head"><h3>{s.rec.priority}. '
