@@ -76,6 +76,7 @@ DERIVED: dict[str, tuple[FieldType, str | None]] = {
     "scheme_level": (_NUMBER, None),
     "wording_flags": (FieldType("list"), None),
     "guidance_reason": (_TEXT, None),
+    "related_note": (_TEXT, None),
     "iso_named_as_certifier": (_BOOL, None),
     "edition_status": (FieldType("enum", ("current", "transition", "withdrawn", "not_in_table")),
                        "editions.yaml"),
@@ -462,6 +463,12 @@ def _standard_problem(raw: Any, data: _Data) -> Problem | None:
     return _unknown_standard(text, data)
 
 
+def _related(standard: str) -> str | None:
+    """What the catalog says of a related standard outside it ("ISO/IEC 17025 is ...")."""
+    entry = catalog.RELATED.get(standard)
+    return None if entry is None else f"{standard} is {entry['is']}"
+
+
 def _scheme_entry(text: str, data: _Data) -> dict | None:
     """The scheme whose name or alias the reference starts with ("SOC 2 Type 2" is SOC 2)."""
     folded = fold(text)
@@ -681,6 +688,7 @@ def claim_fact(claim: Claim, rb: RuleBase, as_of: dt.date) -> dict[str, Any]:
         claimed=claimed_name(claim.standard, claim.edition) if kind != "scheme" else claim.standard,
         standard_kind=kind,
         guidance_reason=catalog.GUIDANCE.get(claim.standard),
+        related_note=_related(claim.standard),
         editions_date=str(rb.data["editions.yaml"]["date"]),
         mla_date=str(data.mla["date"]),
         schemes_date=str(data.scheme_data["date"]),
