@@ -39,6 +39,7 @@ class Problem:
     location: str | None = None
     suggestions: tuple[str, ...] = ()
     valid: str | None = None
+    line: int | None = None           # line in `source`, where known (rule files)
 
     def __post_init__(self) -> None:
         for name, limit in (("message", MAX_MESSAGE_CHARS), ("field", MAX_FIELD_CHARS),
@@ -49,7 +50,8 @@ class Problem:
                 object.__setattr__(self, name, printable(value, limit))
 
     def where(self) -> str:
-        parts = [p for p in (self.source, self.location) if p]
+        source = f"{self.source}:{self.line}" if self.source and self.line else self.source
+        parts = [p for p in (source, self.location) if p]
         return ", ".join(parts)
 
     def __str__(self) -> str:

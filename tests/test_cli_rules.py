@@ -113,7 +113,7 @@ def test_version_prints_the_version_and_its_changelog_entry():
     result = run("rules", "version")
     assert result.exit_code == 0
     first, second = result.stdout.splitlines()[:2]
-    assert first.startswith("2026.11  (") and second == "## 2026.11"
+    assert first.startswith("2026.11  digest ") and second == "## 2026.11"
     custom = run("--rules", CUSTOM, "rules", "version").stdout
     assert custom.startswith("2026.11-acme.1") and "Nordwerk" in custom
 

@@ -25,3 +25,21 @@ def test_profile_schema_has_every_field_with_a_description():
 
 def test_unknown_kind_is_a_usage_error():
     assert CliRunner().invoke(cli, ["schema", "nope"]).exit_code == 2
+
+
+def test_rule_file_schema_accepts_every_shipped_rule_file_and_catches_typos():
+    import jsonschema
+    import yaml
+
+    from advisor.kernel.rulebase import shipped_rules_dir
+    schema = json.loads(CliRunner().invoke(cli, ["schema", "rules"]).stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    files = [f for f in sorted(shipped_rules_dir().glob("*.yaml"))
+             if "rules" in (yaml.safe_load(f.read_text()) or {})]
+    assert len(files) >= 5
+    for file in files:
+        assert not list(validator.iter_errors(yaml.safe_load(file.read_text()))), file.name
+    rule = yaml.safe_load(files[0].read_text())["rules"][0]
+    for broken in ({**rule, "whne": rule["when"]}, {**rule, "when": {"sectr": "retail"}},
+                   {**rule, "when": {"sector": {"contain": "x"}}}, {**rule, "then": {"recomend": "certify"}}):
+        assert list(validator.iter_errors({"rules": [broken]})), broken

@@ -102,3 +102,31 @@ def test_an_unchanged_folder_is_not_read_again_and_an_edit_is_seen_after_the_rec
     assert load(folder) is first                            # within RECHECK_SECONDS: not looked at
     monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 0)
     assert load(folder).version == "2099.1"
+
+
+def test_duplicate_keys_and_when_then_errors_are_reported_at_once_with_lines(tmp_path):
+    import shutil
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    (folder / "zz.yaml").write_text(
+        "rules:\n"
+        "  - id: twice\n"
+        "    title: T\n"
+        "    when: {sector: retail}\n"
+        "    when: {sector: construction}\n"
+        "    then: {recommend: certify, standard: ISO 9001, driver: market}\n"
+        "    text: t\n    rationale: r\n    source: s\n"
+        "    examples: {fires: [{sector: retail}], not_fires: [{}]}\n"
+        "  - id: both-wrong\n"
+        "    title: T\n"
+        "    when: {sectr: retail}\n"
+        "    then: {recommend: certfy, standard: ISO 9001, driver: markt}\n"
+        "    text: t\n    rationale: r\n    source: s\n"
+        "    examples: {fires: [{sector: retail}], not_fires: [{}]}\n")
+    with pytest.raises(RuleBaseError) as err:
+        load(folder)
+    text = str(err.value)
+    assert "zz.yaml:5, rule twice: field 'when': duplicate key 'when' (also at line 4)" in text
+    assert "zz.yaml:13, rule both-wrong: field 'when.sectr'" in text
+    assert "zz.yaml:14, rule both-wrong: field 'then.recommend': must be certify or implement" in text
+    assert "field 'then.driver'" in text

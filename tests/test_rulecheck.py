@@ -187,3 +187,18 @@ def test_a_claims_rule_base_is_checked_with_its_own_fields_and_examples(tmp_path
     assert report.failures == [] and report.coverage == 100.0 and report.examples > 0
     with pytest.raises(RuleCheckError, match="sample profiles test advice rule bases"):
         run_tests(load(claims), tmp_path)
+
+
+def test_changed_rules_need_a_changelog_entry_with_the_new_digest(tmp_path):
+    import shutil
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    assert f"digest: {load(folder).digest}" in (folder / "CHANGELOG.md").read_text()
+    market = folder / "market.yaml"
+    market.write_text(market.read_text().replace("certify", "certify", 1) + "\n# edited\n")
+    found = [f for f in check(folder) if f.code == "changelog"]
+    new = load(folder).digest
+    assert len(found) == 1 and f"'digest: {new}'" in found[0].message
+    log = folder / "CHANGELOG.md"
+    log.write_text(log.read_text() + f"\n## 2026.11.1\nEdited a comment.\n\ndigest: {new}\n")
+    assert not [f for f in check(folder) if f.code == "changelog"]

@@ -185,9 +185,15 @@ SCHEMAS = {"profile": ("advisor.advice.models", "Profile"),
 
 
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(sorted(SCHEMAS)), default="profile")
-def schema_command(kind: str) -> None:
-    """JSON Schema of a profile, an assessment or a claim, for integrations."""
+@click.argument("kind", type=click.Choice(sorted([*SCHEMAS, "rules"])), default="profile")
+@click.pass_obj
+def schema_command(settings: Settings, kind: str) -> None:
+    """JSON Schema of a profile, an assessment, a claim, or a rule file (`rules`: of the rule base
+    in use, naming the fields its rules may test), for integrations and editors."""
+    if kind == "rules":
+        from advisor.kernel.rulebase import load, rule_file_schema
+        click.echo(json.dumps(rule_file_schema(load(settings.rules)), indent=2))
+        return
     module, name = SCHEMAS[kind]
     model = getattr(importlib.import_module(module), name)
     click.echo(json.dumps(model.model_json_schema(), indent=2))

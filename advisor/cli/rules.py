@@ -109,6 +109,6 @@ def rules_test(settings: Settings, samples: Path | None) -> None:
 def rules_version(settings: Settings) -> None:
     """The rule base version (printed in every assessment), with its changelog entry."""
     rb = rulebase(settings.rules)
-    click.echo(f"{rb.version}  ({rb.path})")
+    click.echo(f"{rb.version}  digest {rb.digest}  ({rb.path})")
     entry = rulecheck.changelog_entry(rb)
     click.echo(entry if entry else f"CHANGELOG.md has no entry for {rb.version}")

@@ -24,9 +24,11 @@ from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
-from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, All, Any_, Condition, Test,
+from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, STATE_OPS, All, Any_,
+                                       Condition, Test,
                          substitute)
 from advisor.errors import Problem, RuleBaseError, closest
+from advisor.kernel import strict_yaml
 from advisor.kernel.yaml_cache import parsed
 
 DECISIONS = ("not_needed", "implement", "certify")
@@ -238,7 +240,46 @@ def _read(folder: Path) -> RuleBase:
             raise RuleBaseError([Problem(f"cannot be read: {exc.strerror}", source=str(file))])
         digest.update(file.name.encode() + b"\0" + data + b"\0")
         texts[file.name] = data
+    base = _extended_base(texts.get("rulebase.yaml", b""), folder)
+    if base is not None:                 # an overlay's identity includes the rule base it extends
+        digest.update(b"extends\0" + _read(base).digest.encode())
     return _load_cached(str(folder), digest.hexdigest(), tuple(sorted(texts.items())))
+
+
+EXTENDS = {"shipped": lambda: shipped_rules_dir()}      # `extends:` names -> base folder
+
+
+def _extended_base(meta_text: bytes, folder: Path) -> Path | None:
+    """The folder a rule base's `extends:` names, if it names one that is not itself."""
+    try:
+        meta = strict_yaml.load(meta_text.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+    name = meta.get("extends") if isinstance(meta, dict) else None
+    if not isinstance(name, str) or name not in EXTENDS:
+        return None
+    base = EXTENDS[name]()
+    return None if os.path.abspath(base) == os.path.abspath(folder) else base
+
+
+def merge_data(base: Any, overlay: Any) -> Any:
+    """An overlay's data file laid over its base's: mappings merge key by key; lists of entries
+    named by `name` or `value` merge entry by entry (the overlay's entry replaces the base's of
+    the same name, new ones are appended); anything else is replaced by the overlay's."""
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = merge_data(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(overlay, list) and all(
+            isinstance(e, dict) for e in base + overlay):
+        key = next((k for k in ("name", "value") if all(k in e for e in base + overlay)), None)
+        if key is not None:
+            merged = {e[key]: e for e in base}
+            for entry in overlay:
+                merged[entry[key]] = entry
+            return list(merged.values())
+    return overlay
 
 
 @lru_cache(maxsize=16)
@@ -250,12 +291,35 @@ class _Loader:
     def __init__(self, folder: Path, digest: str, texts: dict[str, bytes]):
         self.folder, self.digest, self.texts = folder, digest, texts
         self.problems: list[Problem] = []
+        self.positions: dict[tuple[str, str], int] = {}     # (file, rule id) -> 1-based position
+        self._lines: dict[str, dict[tuple, int]] = {}
 
     def fail(self, message: str, file: str, rule: str | None = None, field: str | None = None,
-             suggestions: Iterable[str] = (), valid: str | None = None) -> None:
+             suggestions: Iterable[str] = (), valid: str | None = None,
+             line: int | None = None) -> None:
+        if line is None:
+            line = self.line_of(file, rule, field)
         self.problems.append(Problem(message, field=field, source=str(self.folder / file),
                                      location=f"rule {rule}" if rule else None,
-                                     suggestions=tuple(suggestions), valid=valid))
+                                     suggestions=tuple(suggestions), valid=valid, line=line))
+
+    def line_of(self, file: str, rule: str | None, field: str | None) -> int | None:
+        """Where in `file` a rule's field (or a top-level key) is written; only worked out when
+        a problem is reported, so a sound rule base never pays for it."""
+        if file not in self.texts or (rule is None and field is None):
+            return None
+        if file not in self._lines:
+            try:
+                self._lines[file] = strict_yaml.lines(self.texts[file].decode("utf-8"))
+            except UnicodeDecodeError:
+                self._lines[file] = {}
+        base: tuple = ()
+        if rule is not None:
+            position = self.positions.get((file, rule))
+            if position is None:
+                return None
+            base = ("rules", position - 1)
+        return strict_yaml.line_of(self._lines[file], base, field)
 
     def parse_yaml(self, name: str) -> Any:
         data = self.texts[name]
@@ -264,12 +328,18 @@ class _Loader:
             return None
         try:
             return parsed(data, _parse_yaml)
+        except strict_yaml.StrictYAMLError as exc:
+            for line, rule, where, message in exc.found:
+                self.fail(message, name, rule, re.sub(r"^rules\[\d+\]\.", "", where) if rule
+                          else where, line=line)
+            return exc.data             # the rest of the file is still checked
         except UnicodeDecodeError:
             self.fail("is not UTF-8 text", name)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            self.fail(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}", name)
+            self.fail(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}", name,
+                      line=mark.line + 1 if mark else None)
         return None
 
     # -- top level ------------------------------------------------------------------------
@@ -282,7 +352,7 @@ class _Loader:
         if not isinstance(meta, dict):
             self.fail("must be a mapping with version, sets and facts", "rulebase.yaml")
             meta = {}
-        keys = ["version", "kind", "name", "description", "sets", "facts"]
+        keys = ["version", "kind", "name", "description", "sets", "facts", "extends", "disable"]
         for key in set(meta) - set(keys):
             self.fail(f"unknown key '{key}'", "rulebase.yaml", suggestions=closest(key, keys))
         kind = meta.get("kind", "advice")
@@ -295,15 +365,26 @@ class _Loader:
         version = meta.get("version")
         if not isinstance(version, (str, int, float)) or not str(version).strip():
             self.fail("needs a version, for example \"2026.11\"", "rulebase.yaml", field="version")
+        base_meta = self.extend(meta)
+        if base_meta:
+            meta = {**meta, "sets": {**(base_meta.get("sets") or {}), **(meta.get("sets") or {})},
+                    "facts": {**(base_meta.get("facts") or {}), **(meta.get("facts") or {})}}
         self.sets = self.load_sets(meta.get("sets") or {})
         data_files: dict[str, Any] = {}
+        base_data: dict[str, Any] = {}
         rule_files: dict[str, Any] = {}
         for name in self.texts:
-            if name != "rulebase.yaml":
+            plain = Path(name).name
+            if plain != "rulebase.yaml":
                 data = self.parse_yaml(name)
-                (data_files if name in self.schema.data_files else rule_files)[name] = data
+                if plain not in self.schema.data_files:
+                    rule_files[name] = data
+                else:
+                    (data_files if plain == name else base_data)[plain] = data
+        for name, data in base_data.items():       # an overlay's data lies over its base's
+            data_files[name] = merge_data(data, data_files[name]) if name in data_files else data
         for name, validate in self.schema.data_files.items():
-            if name not in self.texts:
+            if name not in data_files:
                 if validate is not None:
                     self.fail(f"is missing: a '{kind}' rule base needs it", name)
             elif validate is not None:
@@ -321,6 +402,7 @@ class _Loader:
             self.types[spec.name] = FieldType(spec.kind, spec.values)
 
         rules: list[Rule] = []
+        base_rules: list[Rule] = []
         for name, data in rule_files.items():
             if data is None:
                 continue
@@ -331,8 +413,14 @@ class _Loader:
             for position, raw in enumerate(data["rules"], 1):
                 rule = self.load_rule(raw, name, position)
                 if rule:
-                    rules.append(rule)
+                    (rules if Path(name).name == name else base_rules).append(rule)
         self.check_unique(rules)
+        if base_meta:
+            self.check_unique(base_rules)
+            rules = self.overlay(base_rules, rules, meta.get("disable") or [])
+        elif meta.get("disable"):
+            self.fail("only a rule base that extends another can disable rules", "rulebase.yaml",
+                      field="disable")
         instances = self.expand(rules)
         strata = self.stratify(instances)
         changelog = self.folder / "CHANGELOG.md"
@@ -343,6 +431,40 @@ class _Loader:
                         data_files.get("effort.yaml") or {}, self.sets,
                         changelog.read_text("utf-8") if changelog.is_file() else "", kind,
                         data_files, self.types, context)
+
+    def extend(self, meta: dict) -> dict | None:
+        """Add the texts of the rule base `extends:` names; its rulebase.yaml, or None."""
+        name = meta.get("extends")
+        if name is None:
+            return None
+        if name not in EXTENDS:
+            self.fail(f"cannot extend '{name}'", "rulebase.yaml", field="extends",
+                      valid=", ".join(EXTENDS))
+            return None
+        base = EXTENDS[name]()
+        if os.path.abspath(base) == os.path.abspath(self.folder):
+            self.fail("a rule base cannot extend itself", "rulebase.yaml", field="extends")
+            return None
+        for file in sorted(base.glob("*.yaml")) + sorted(base.glob("*.yml")):
+            self.texts[str(file)] = file.read_bytes()
+        base_meta = self.parse_yaml(str(base / "rulebase.yaml")) or {}
+        del self.texts[str(base / "rulebase.yaml")]
+        return base_meta if isinstance(base_meta, dict) else {}
+
+    def overlay(self, base: list[Rule], own: list[Rule], disable: Any) -> list[Rule]:
+        """The base's rules, each replaced by the overlay's rule of the same id, less the ones
+        `disable:` names, then the overlay's new rules."""
+        if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+            self.fail("must be a list of rule ids", "rulebase.yaml", field="disable")
+            disable = []
+        ids = {r.id for r in base}
+        for rule_id in disable:
+            if rule_id not in ids:
+                self.fail(f"'{rule_id}' is not a rule of the base rule base", "rulebase.yaml",
+                          field="disable", suggestions=closest(rule_id, ids))
+        mine = {r.id: r for r in own}
+        merged = [mine.get(r.id, r) for r in base if r.id not in disable]
+        return merged + [r for r in own if r.id not in ids]
 
     def load_sets(self, raw: Any) -> dict[str, tuple]:
         if not isinstance(raw, dict):
@@ -386,8 +508,11 @@ class _Loader:
         rule_id = raw.get("id")
         if not isinstance(rule_id, str) or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id or ""):
             self.fail(f"rule #{position} needs an id of lower-case letters, digits and hyphens",
-                      file, field="id")
+                      file, field="id", line=strict_yaml.line_of(
+                          strict_yaml.lines(self.texts[file].decode("utf-8", "replace")),
+                          ("rules", position - 1), "id"))
             return None
+        self.positions.setdefault((file, rule_id), position)
         for key in set(raw) - RULE_KEYS:
             self.fail(f"unknown key '{key}'", file, rule_id, key, closest(key, RULE_KEYS))
         for key in ("title", "text", "rationale", "source"):
@@ -418,10 +543,15 @@ class _Loader:
                               f"examples.{kind}")
             for key in set(examples) - {"fires", "not_fires"}:
                 self.fail(f"unknown key '{key}'", file, rule_id, "examples")
-        if when is None:
+        rule = Rule(rule_id, str(raw.get("title", "")), file, when or Test("id", "known"), then,
+                    str(raw.get("text", "")), str(raw.get("rationale", "")),
+                    str(raw.get("source", "")), for_each, examples)
+        if when is None:             # report the `then:` problems with the `when:` ones
+            first = next(iter(self.context.for_each.get(for_each or "", ())), None)
+            if then:
+                self.conclusion(rule, first.get(for_each) if first and for_each else None)
             return None
-        return Rule(rule_id, str(raw.get("title", "")), file, when, then, str(raw.get("text", "")),
-                    str(raw.get("rationale", "")), str(raw.get("source", "")), for_each, examples)
+        return rule
 
     def parse_condition(self, raw: Any, file: str, rule: str, path: str,
                         for_each: str | None) -> Condition | None:
@@ -698,8 +828,6 @@ class _Loader:
 
 
 _BAD = object()
-#: libyaml's safe loader where PyYAML has it: the rule files parse about 8x faster (cold start).
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml_file(path: Path) -> Any:
@@ -708,4 +836,62 @@ def parse_yaml_file(path: Path) -> Any:
 
 
 def _parse_yaml(data: bytes) -> Any:
-    return yaml.load(data.decode("utf-8"), Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
+    return strict_yaml.load(data.decode("utf-8"))
+
+
+def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:
+    """The JSON Schema of a rule file (`rules:` and its rules) of `rb`'s kind, naming the fields
+    and declared facts a `when:` may test, so an editor checks rule files while they are typed."""
+    spec = schema(rb.kind)
+    value = {"type": ["string", "number", "boolean"]}
+    many = {"oneOf": [{"type": "array", "minItems": 1, "items": value},
+                      {"type": "string", "pattern": r"^\$[A-Za-z0-9_]+$"}]}
+    operators = {op: ({"const": True} if op in STATE_OPS else
+                      many if op in ("in", "not_in", "contains_any", "contains_none") else value)
+                 for op in OPS}
+    test = {"description": "`field: value` (equals) or `field: {operator: value}`",
+            "oneOf": [value, {"type": "object", "minProperties": 1, "maxProperties": 1,
+                              "properties": operators, "additionalProperties": False}]}
+    conditions = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/condition"}}
+    condition = {"type": "object", "minProperties": 1,
+                 "properties": {"all": conditions, "any": conditions,
+                                **{name: {"$ref": "#/$defs/test"} for name in sorted(rb.types)}},
+                 "patternProperties": {r"\{": {"$ref": "#/$defs/test"}},
+                 "additionalProperties": False}
+    if spec.conclusions and all(v is None for v in spec.conclusions.values()):
+        text = {"type": "string", "minLength": 1}
+        then = {"oneOf": [
+            _closed({"recommend": {"enum": ["certify", "implement"]}, "standard": text,
+                     "driver": {"enum": list(DRIVERS)}}, ["recommend", "standard", "driver"]),
+            _closed({"limit": {"const": "implement"}, "standard": text, "by": text},
+                    ["limit", "standard"]),
+            _closed({"infer": {"type": "object", "minProperties": 1}}, ["infer"]),
+            _closed({"note": {"const": True}, "standard": text}, ["note"]),
+            _closed({"warn": {"const": True}}, ["warn"])]}
+    else:
+        then = {"oneOf": [_closed({key: ({"enum": list(allowed)} if allowed else
+                                         {"type": "string", "minLength": 1})
+                                   for key, allowed in keys.items()}, [kind])
+                          for kind, keys in spec.conclusions.items()]}
+    fragments = {"type": "array", "minItems": 1, "items": {"type": "object"}}
+    text = {"type": "string", "minLength": 1}
+    rule = _closed({
+        "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$",
+               "description": "Stable id, cited in every output."},
+        "title": text, "text": text, "rationale": text, "source": text,
+        "for_each": {"enum": sorted(rb.context.for_each) if rb.context else []},
+        "when": {"$ref": "#/$defs/condition"}, "then": then,
+        "examples": _closed({"fires": fragments, "not_fires": fragments}, ["fires", "not_fires"]),
+    }, ["id", "title", "when", "then", "text", "rationale", "source", "examples"])
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"iso-advisor rule file ({rb.kind})",
+        "type": "object", "required": ["rules"], "additionalProperties": False,
+        "properties": {"rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}}},
+        "$defs": {"rule": rule, "condition": condition, "test": test},
+    }
+
+
+def _closed(properties: dict, required: list[str]) -> dict:
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}

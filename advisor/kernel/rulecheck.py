@@ -90,10 +90,27 @@ def check(path: str | Path | None = None, *, engine: Optional[str] = None) -> li
     rb, findings = load_tolerant(folder)
     if rb is None:
         return findings
+    findings += changelog_findings(rb)
     with catalog.using(catalog.of(rb)):
         findings += Checker(rb).findings()
         findings += example_findings(rb, engine=engine)[0]
     return findings
+
+
+_DIGEST_LINE = re.compile(r"^digest:\s*`?([0-9a-f]{16})`?\s*$", re.M | re.I)
+
+
+def changelog_findings(rb: RuleBase) -> list[Finding]:
+    """A rule base whose CHANGELOG.md records digests must record the current one: its content
+    changed, so the changelog says what changed (the digest is printed with every assessment)."""
+    log = rb.path / "CHANGELOG.md"        # read now: a rule base is cached by its rule files
+    recorded = _DIGEST_LINE.findall(log.read_text("utf-8") if log.is_file() else "")
+    if not recorded or rb.digest in recorded:
+        return []
+    return [Finding("changelog", f"the rules changed (digest {rb.digest}) but CHANGELOG.md does "
+                    f"not say so: it records {recorded[0]}; describe the change under "
+                    f"'## {rb.version}' (or a new version) with the line 'digest: {rb.digest}'",
+                    str(rb.path / "CHANGELOG.md"))]
 
 
 def check_or_raise(path: str | Path | None = None, *, engine: Optional[str] = None) -> None:

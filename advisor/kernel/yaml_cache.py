@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ENV = "ISO_ADVISOR_CACHE_DIR"
-_FORMAT = b"iso-advisor parsed YAML, JSON v1\0"     # change to drop every old entry
+_FORMAT = b"iso-advisor parsed YAML, JSON v2 (strict)\0"     # change to drop every old entry
 
 
 def cache_dir() -> Path | None:
