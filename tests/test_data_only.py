@@ -45,6 +45,7 @@ def extended(tmp_path_factory):
         {"value": "eu_cra", "label": "EU Cyber Resilience Act", "synonyms": ["CRA"]})
     (folder / "vocabulary.yaml").write_text(yaml.safe_dump(vocab, sort_keys=False))
     (folder / "new.yaml").write_text(yaml.safe_dump({"rules": [NEW_RULE]}, sort_keys=False))
+    (folder / "CHANGELOG.md").write_text("# A test rule base\n")    # records no digest
     return folder
 
 
