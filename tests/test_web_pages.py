@@ -172,3 +172,20 @@ def drive_to(client, target: str) -> str:
         response = answer(client, url, name, typed(name, ACME[name]))
         url = response.headers["location"]
     return f"/ask/{target}?s={token_of(url)}"
+
+
+@pytest.mark.slow
+def test_many_tabs_at_once_each_keep_their_own_answers(client):
+    """Eight tabs answering different organizations at the same time: each ends with its own."""
+    from concurrent.futures import ThreadPoolExecutor
+    base = str(client.base_url)
+
+    def tab(n: int) -> str:
+        with httpx.Client(base_url=base, timeout=120) as own:
+            review = drive(own, dict(ACME, name=f"Tab {n} GmbH", employees=20 + n))
+            return own.get(review).text
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = list(pool.map(tab, range(8)))
+    for n, page in enumerate(pages):
+        assert f"Tab {n} GmbH" in page and f"{20 + n} people" in page
