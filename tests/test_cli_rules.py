@@ -30,7 +30,7 @@ def test_list_has_a_version_header_and_filters_by_standard():
     assert len(only) < len(rows)
     assert {r.split()[0] for r in only} >= {"eed-certified-enms", "energy-use", "tender-gate"}
     gate = next(r for r in only if r.startswith("eed-certified-enms"))
-    assert "hard_demand" in gate and "[Directive (EU) 2023/1791 Art. 11;" in gate
+    assert "hard_demand" in gate and "[Directive (EU) 2023/1791 Art. 11(1) https://eur-lex" in gate
 
 
 def test_list_as_json_and_an_unknown_standard():

@@ -17,11 +17,12 @@ RULES = load().rules
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
 def test_rule_examples(rule, rb):
+    day = rule.valid_from or rule.valid_until          # a dated rule: a day it holds
     for fragment in rule.examples["fires"]:
-        fired = evaluate(example(fragment), rules=rb).fired_rules
+        fired = evaluate(example(fragment), rules=rb, as_of=day).fired_rules
         assert rule.id in fired, f"{rule.id} should fire on {fragment}"
     for fragment in rule.examples["not_fires"]:
-        fired = evaluate(example(fragment), rules=rb).fired_rules
+        fired = evaluate(example(fragment), rules=rb, as_of=day).fired_rules
         assert rule.id not in fired, f"{rule.id} should not fire on {fragment}"
 
 

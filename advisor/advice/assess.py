@@ -7,6 +7,7 @@ deadline, synergy with systems already in place, and effort.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -328,12 +329,13 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
 
 
 def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None,
-             engine: str | None = None) -> Assessment:
+             engine: str | None = None, as_of: dt.date | None = None) -> Assessment:
     """Assess one organization profile. Raises a subclass of AdvisorError on invalid input.
 
     `engine` is "durable" or "python" (same results); None picks durable where it imports.
+    `as_of` is the day the rules are taken as of (their `valid_from` / `valid_until`); default today.
     """
-    rb = rulebase(rules)
+    rb = rulebase(rules).at(as_of or dt.date.today())
     if rb.kind != "advice":
         raise RuleBaseError([Problem(f"is a '{rb.kind}' rule base; evaluating a profile needs an "
                                      "'advice' rule base (kind: advice in rulebase.yaml)",

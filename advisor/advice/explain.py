@@ -10,6 +10,8 @@ costs tens to hundreds of engine runs, so it lives here and not in the `evaluate
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import itertools
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping, Optional, Union
@@ -131,12 +133,13 @@ class ExplainedAssessment(Assessment):
 
 
 def explain(profile: Union[Profile, Mapping[str, Any]], standard: Optional[str] = None, *,
-            rules: RulesArg = None, engine: Optional[str] = None) -> ExplainedAssessment:
+            rules: RulesArg = None, engine: Optional[str] = None,
+            as_of: Optional[dt.date] = None) -> ExplainedAssessment:
     """The assessment of `profile` with explanations for `standard` (default: every standard).
 
     `engine` is passed to `run_rules` for the profile and for every changed profile it tries.
     """
-    rb = rulebase(rules)
+    rb = rulebase(rules).at(as_of or dt.date.today())
     parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     names = [resolve_standard(standard)] if standard else list(catalog.NAMES)
     explainer = Explainer(rb, parsed, default_engine(rb, engine))

@@ -131,13 +131,17 @@ def output_option(f):
 @click.option("--explain", "explain_standard", metavar="STANDARD", default=None,
               help="Explain one standard: how it was decided, why not higher, what would change "
                    "it (each checked by re-evaluating), and the unknown answers it depends on.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Apply the rules as they stand on this day (YYYY-MM-DD; default today).")
 @pass_settings
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
-                     explain_standard: str | None) -> None:
+                     explain_standard: str | None, as_of=None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
+    as_of = as_of.date() if as_of else None
     if explain_standard is None and fmt != "json":
         organization = load_profile(profile)
-        assessment = evaluate(organization, rules=settings.rules, engine=settings.engine)
+        assessment = evaluate(organization, rules=settings.rules, engine=settings.engine,
+                              as_of=as_of)
         write_assessment(output, assessment, fmt, organization)
         return
     from advisor.advice.explain import explain
@@ -146,7 +150,7 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
         raise click.BadParameter(f"with --explain use one of: {', '.join(EXPLANATION_FORMATS)}",
                                  param_hint="--format")
     explained = explain(load_profile(profile), explain_standard, rules=settings.rules,
-                        engine=settings.engine)       # JSON carries every standard's explanation
+                        engine=settings.engine, as_of=as_of)   # JSON: every standard explained
     write_text(output, EXPLANATION_FORMATS[fmt](explained) if explain_standard
                else render(explained, fmt))
 

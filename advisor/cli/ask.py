@@ -5,6 +5,8 @@ assessment on standard output (or in --output) stays clean for scripts.
 """
 from __future__ import annotations
 
+import datetime
+
 import contextlib
 import sys
 
@@ -77,7 +79,7 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
     (2,5 GWh) and are shown back for confirmation. On Ctrl-C you are offered to save the answers
     so far; `--from` that file continues where you stopped.
     """
-    rb = rulebase(settings.rules)
+    rb = rulebase(settings.rules).at(datetime.date.today())     # the rules as of today
     relevance = Relevance(rb)
     state = load_start(relevance, start) if start else Interview(relevance)
     state.decimal = decimal

@@ -12,6 +12,7 @@ field: evaluation never meets a broken rule. Layout of a rule base folder:
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib
 import os
@@ -34,7 +35,8 @@ from advisor.kernel.yaml_cache import parsed
 DECISIONS = ("not_needed", "implement", "certify")
 DRIVERS = ("hard_demand", "regulation", "market", "internal", "held")
 CONCLUSIONS = ("recommend", "limit", "infer", "note", "warn")
-RULE_KEYS = {"id", "title", "for_each", "when", "then", "text", "rationale", "source", "examples"}
+RULE_KEYS = {"id", "title", "for_each", "when", "then", "text", "rationale", "source", "examples",
+             "valid_from", "valid_until", "series"}
 MAX_FILE_BYTES = 2_000_000
 
 
@@ -115,9 +117,16 @@ class Rule:
     source: str
     for_each: str | None = None
     examples: dict = field(default_factory=dict, hash=False, compare=False)
+    valid_from: dt.date | None = None     # first day the rule holds (None: always has)
+    valid_until: dt.date | None = None    # last day it holds (None: still does)
+    series: str | None = None             # rules that take over from each other as dates pass
 
     def describe_when(self) -> str:
         return self.when.describe()
+
+    def holds_on(self, day: dt.date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day) and
+                (self.valid_until is None or day <= self.valid_until))
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,26 @@ class RuleBase:
 
     def instances_of(self, rule_id: str) -> list[RuleInstance]:
         return [i for i in self.instances if i.rule.id == rule_id]
+
+    def at(self, day: dt.date | None) -> "RuleBase":
+        """The rule base as it stands on `day`: only the rules whose `valid_from` / `valid_until`
+        hold then. Views are cached by the rules they keep (they change only at boundaries), so
+        engines are built once per period; a rule base with no dated rule is its own view."""
+        if day is None or not any(r.valid_from or r.valid_until for r in self.rules):
+            return self
+        keep = frozenset(r.id for r in self.rules if r.holds_on(day))
+        if len(keep) == len(self.rules):
+            return self
+        views = self.__dict__.setdefault("_views", {})
+        if keep not in views:
+            tag = hashlib.sha256("\0".join(sorted(keep)).encode()).hexdigest()[:8]
+            strata = [[i for i in layer if i.rule.id in keep] for layer in self.strata]
+            views[keep] = RuleBase(
+                self.path, self.version, f"{self.digest}d{tag}", self.facts,
+                [r for r in self.rules if r.id in keep], [i for layer in strata for i in layer],
+                strata, self.effort, self.sets, self.changelog, self.kind, self.data, self.types,
+                self.context)
+        return views[keep]
 
 
 def shipped_rules_dir() -> Path:
@@ -543,15 +572,37 @@ class _Loader:
                               f"examples.{kind}")
             for key in set(examples) - {"fires", "not_fires"}:
                 self.fail(f"unknown key '{key}'", file, rule_id, "examples")
+        valid_from, valid_until = (self.parse_date(raw.get(k), file, rule_id, k)
+                                   for k in ("valid_from", "valid_until"))
+        if valid_from and valid_until and valid_until < valid_from:
+            self.fail(f"ends ({valid_until}) before it starts ({valid_from})", file, rule_id,
+                      "valid_until")
+        series = raw.get("series")
+        if series is not None and not (isinstance(series, str) and series.strip()):
+            self.fail("must be a name shared by the rules that take over from each other", file,
+                      rule_id, "series")
+            series = None
         rule = Rule(rule_id, str(raw.get("title", "")), file, when or Test("id", "known"), then,
                     str(raw.get("text", "")), str(raw.get("rationale", "")),
-                    str(raw.get("source", "")), for_each, examples)
+                    str(raw.get("source", "")), for_each, examples, valid_from, valid_until,
+                    series)
         if when is None:             # report the `then:` problems with the `when:` ones
             first = next(iter(self.context.for_each.get(for_each or "", ())), None)
             if then:
                 self.conclusion(rule, first.get(for_each) if first and for_each else None)
             return None
         return rule
+
+    def parse_date(self, value: Any, file: str, rule: str, key: str) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write it as YYYY-MM-DD", file, rule, key)
+            return None
 
     def parse_condition(self, raw: Any, file: str, rule: str, path: str,
                         for_each: str | None) -> Condition | None:
@@ -882,6 +933,13 @@ def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:
         "for_each": {"enum": sorted(rb.context.for_each) if rb.context else []},
         "when": {"$ref": "#/$defs/condition"}, "then": then,
         "examples": _closed({"fires": fragments, "not_fires": fragments}, ["fires", "not_fires"]),
+        "valid_from": {"type": "string", "format": "date",
+                       "description": "First day the rule holds (YYYY-MM-DD)."},
+        "valid_until": {"type": "string", "format": "date",
+                        "description": "Last day the rule holds (YYYY-MM-DD)."},
+        "series": {"type": "string", "minLength": 1,
+                   "description": "Rules that take over from each other as dates pass; their "
+                                  "dates leave no gap and no overlap."},
     }, ["id", "title", "when", "then", "text", "rationale", "source", "examples"])
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -20,6 +20,7 @@ reports which rules no example or sample fired.
 from __future__ import annotations
 
 import hashlib
+import datetime as dt
 import itertools
 import json
 import re
@@ -90,10 +91,34 @@ def check(path: str | Path | None = None, *, engine: Optional[str] = None) -> li
     rb, findings = load_tolerant(folder)
     if rb is None:
         return findings
-    findings += changelog_findings(rb)
+    findings += changelog_findings(rb) + date_findings(rb)
     with catalog.using(catalog.of(rb)):
         findings += Checker(rb).findings()
         findings += example_findings(rb, engine=engine)[0]
+    return findings
+
+
+def date_findings(rb: RuleBase) -> list[Finding]:
+    """Rules of one `series` take over from each other: their dates must leave no gap and no
+    overlap (only the first may have no valid_from, only the last no valid_until)."""
+    series: dict[str, list] = {}
+    for rule in rb.rules:
+        if rule.series:
+            series.setdefault(rule.series, []).append(rule)
+    findings = []
+    for name, rules in series.items():
+        rules.sort(key=lambda r: r.valid_from or dt.date.min)
+        for before, after in zip(rules, rules[1:]):
+            where = str(rb.path / after.file)
+            if before.valid_until is None or after.valid_from is None:
+                findings.append(Finding("dates", f"series '{name}': {before.id} and {after.id} "
+                                        "both hold with no end between them", where, after.id))
+            elif after.valid_from != before.valid_until + dt.timedelta(days=1):
+                gap = (after.valid_from - before.valid_until).days - 1
+                what = f"a gap of {gap} days" if gap > 0 else f"an overlap of {-gap} days"
+                findings.append(Finding("dates", f"series '{name}': {what} between {before.id} "
+                                        f"(until {before.valid_until}) and {after.id} (from "
+                                        f"{after.valid_from})", where, after.id))
     return findings
 
 

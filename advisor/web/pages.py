@@ -12,6 +12,8 @@ request, however malformed, gets a server error page.
 """
 from __future__ import annotations
 
+import datetime
+
 import logging
 import threading
 from pathlib import Path
@@ -51,7 +53,7 @@ class Questionnaire:
     its caches are not made for concurrent writers)."""
 
     def __init__(self, rules: Any = None):
-        self.rb = rulebase(rules)
+        self.rb = rulebase(rules).at(datetime.date.today())   # the rules of the day it starts
         self.relevance = Relevance(self.rb)
         self.lock = threading.RLock()
 
