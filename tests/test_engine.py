@@ -1,6 +1,7 @@
 """The durable_rules adapter: compiled conditions mean what the condition language says."""
 from __future__ import annotations
 
+import datetime as dt
 import random
 import threading
 
@@ -71,14 +72,14 @@ def test_dense_and_empty_profiles_evaluate_without_engine_errors(rb):
 
 @needs_durable
 def test_sessions_are_deleted_after_each_evaluation(rb):
-    engine = engine_module.engine_for(rb)
+    engine = engine_module.engine_for(rb.at(dt.date.today()))   # the rules evaluate() uses today
     evaluate({"name": "A", "sector": "retail", "employees": 5}, rules=rb)
     assert engine._traces == {} and engine._failures == {}
 
 
 @needs_durable
 def test_a_failing_rule_action_surfaces_as_an_error_naming_rule_and_profile(rb, monkeypatch):
-    engine = engine_module.engine_for(rb)
+    engine = engine_module.engine_for(rb.at(dt.date.today()))   # the rules evaluate() uses today
 
     class ExplodingTrace(list):
         def append(self, item):
@@ -111,7 +112,7 @@ def test_threads_get_the_same_answers_as_sequential_calls(rb):
 
 @needs_durable
 def test_ctrl_c_inside_a_rule_action_is_not_swallowed(rb, monkeypatch):
-    engine = engine_module.engine_for(rb)
+    engine = engine_module.engine_for(rb.at(dt.date.today()))   # the rules evaluate() uses today
 
     class InterruptedTrace(list):
         def append(self, item):

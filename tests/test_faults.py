@@ -4,6 +4,7 @@ previous output file is intact; a failing rule names itself and the profile, and
 """
 from __future__ import annotations
 
+import datetime as dt
 import csv
 import io
 import os
@@ -128,7 +129,7 @@ def test_a_worker_that_exits_mid_batch_fails_the_batch(tmp_path, monkeypatch):
 def patch_rule_actions(rb, monkeypatch, trace_type: type[list]) -> None:
     """Rule actions of the durable engine record into a `trace_type` for profile 'Bad': its
     `append` runs inside the engine, where durable_rules swallows what escapes."""
-    engine = engine_module.engine_for(rb)
+    engine = engine_module.engine_for(rb.at(dt.date.today()))   # the rules evaluate() uses today
 
     class Traces(dict):
         bad = False
