@@ -11,18 +11,27 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from advisor.kernel.text import UNSAFE
+
 MAX_MESSAGE_CHARS = 1000     # longer messages (a 10 MB value quoted back) are cut, length noted
 MAX_FIELD_CHARS = 100        # a field name or location (an unknown key may be megabytes long)
-#: Control characters (terminal escapes; tab and newline are kept), bidi overrides, lone surrogates.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: What input text may not hold (advisor.kernel.text.UNSAFE), but tab and newline, which messages
+#: and multi-line outputs use.
+_UNPRINTABLE = re.compile(UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b-\x1f"))
+
+
+def escaped(text: str) -> str:
+    """`text` with control, bidi and invisible characters written as escapes (`\\x1b`,
+    `\\u202e`); tab and newline are kept."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
+                            .decode("ascii"), text)
 
 
 def printable(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     """`text` safe to print anywhere and at most `limit` characters long: hostile input (escape
     codes, undecodable file names, megabyte values) is echoed back escaped and cut."""
     text = str(text)
-    head = _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace")
-                            .decode("ascii"), text[:limit + 1])
+    head = escaped(text[:limit + 1])
     if len(head) <= limit and len(text) <= limit:
         return head
     note = f"... ({len(text):,} characters)"

@@ -15,8 +15,8 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from advisor.advice import catalog
 from advisor.errors import MAX_FIELD_CHARS, Problem, ProfileError, closest, printable
+from advisor.kernel.text import check_text, unsafe_character
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")      # Unicode category Cc, all of it
 MAX_LIST_ITEMS = 300         # per list field: more than every country code; longer lists are junk
 MAX_PROBLEMS = 20            # per profile; the rest are counted ("and 4,980 more problems")
 
@@ -108,8 +108,9 @@ def _short(value: Any, what: str) -> Any:
     holding a surrogate: it raises UnicodeEncodeError)."""
     if isinstance(value, str) and len(value) > 100:
         raise ValueError(f"is {len(value):,} characters long; {what}")
-    if isinstance(value, str) and printable(value) != value:
-        raise ValueError(f"'{printable(value)}' holds a control character or invalid Unicode; {what}")
+    if isinstance(value, str) and unsafe_character(value) is not None:
+        raise ValueError(f"'{printable(value)}' holds a control, invisible or direction-changing "
+                         f"character or invalid Unicode; {what}")
     return value
 
 
@@ -224,13 +225,10 @@ class Profile(BaseModel):
 
     @field_validator("name")
     @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        """The name is printed in every output: no terminal escapes or other control codes."""
-        bad = _CONTROL.search(value)
-        if bad is not None:
-            raise ValueError(f"contains a control character (U+{ord(bad.group()):04X}); "
-                             "use printable text")
-        return value
+    def _safe_text(cls, value: str) -> str:
+        """The name is printed in every output: no terminal escapes, bidi controls or invisible
+        characters (advisor.kernel.text)."""
+        return check_text(value)
 
     @field_validator("annual_energy_tj")
     @classmethod

@@ -26,7 +26,7 @@ from advisor.claims.models import (FIELDS, STANDARD_NAMES, STATUSES, WITHDRAWN, 
                                    parse_standard)
 from advisor.advice.effort import table_days, validate as validate_effort
 from advisor.errors import (AdvisorError, ClaimError, InputError, Problem, RuleBaseError,
-                            closest)
+                            closest, printable)
 from advisor.kernel.rulebase import FieldType, RuleBase, RuleInstance, Schema, load, shipped_rules_dir
 
 __all__ = ["check_claim", "check_file", "claim_fact", "claims_rulebase", "ClaimResult", "SCHEMA"]
@@ -846,7 +846,7 @@ def _failed(file: str | None, location: str | None, exc: AdvisorError,
             supplier: Any = None) -> ClaimResult:
     return ClaimResult(file, location, error=BatchError(
         file, location, tuple(exc.problems), exc.kind,
-        supplier if isinstance(supplier, str) else None))
+        printable(supplier, 200) if isinstance(supplier, str) else None))
 
 
 def check_file(path: str | Path, *, rules: RulesArg = None,

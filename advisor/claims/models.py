@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from advisor.advice import catalog
 from advisor.errors import ClaimError, Problem, closest
+from advisor.kernel.text import check_text
 from advisor.advice.models import _as_list, validation_problems
 
 #: Withdrawn standards people still claim (compact spelling -> name). `catalog.resolve` rejects
@@ -62,12 +63,19 @@ def claimed_name(standard: str, edition: str | None) -> str:
     return f"{standard}{edition}" if edition.isalpha() else f"{standard}:{edition}"
 
 
+MAX_STANDARD_CHARS = 100     # longer than any real reference, edition included
+
+
 def _standard(value: Any) -> str:
     """The canonical name of a catalog, guidance or withdrawn standard; any other reference is
     kept as written, for the claim check to resolve against its scheme data (SOC 2, TISAX, ...)
     or to judge as outside the catalog."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError("a standard reference must be text, such as 'ISO 9001:2015'")
+    if len(value) > MAX_STANDARD_CHARS:
+        raise ValueError(f"is {len(value):,} characters long; a standard reference is at most "
+                         f"{MAX_STANDARD_CHARS}, such as 'ISO 9001:2015'")
+    value = check_text(value)
     try:
         return parse_standard(value)[0]
     except ValueError:
@@ -90,12 +98,19 @@ def _status(value: Any) -> Any:
 
 
 def _text(value: Any) -> Any:
-    """Free text; numbers (a certificate number read from YAML) become text; blank is unknown."""
+    """Free text; numbers (a certificate number read from YAML) become text; blank is unknown.
+    Line breaks become spaces; control, bidi and invisible characters are refused."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and not value.strip():
         return None
-    return value
+    return check_text(value, multiline=True)
+
+
+def _line(value: Any) -> Any:
+    """One line of text (a supplier's name, a site): control, bidi and invisible characters
+    are refused."""
+    return check_text(value)
 
 
 _TRUE = ("true", "yes", "y", "1")
@@ -130,6 +145,7 @@ def _date(value: Any) -> Any:
 
 
 Text = Annotated[Optional[str], BeforeValidator(_text)]
+Line = Annotated[str, BeforeValidator(_line)]
 Flag = Annotated[Optional[bool], BeforeValidator(_bool)]
 Date = Annotated[Optional[dt.date], BeforeValidator(_date)]
 
@@ -140,7 +156,7 @@ class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False,
                               str_strip_whitespace=True)
 
-    supplier: str = Field(..., min_length=1, max_length=200, description="Who makes the claim.")
+    supplier: Line = Field(..., min_length=1, max_length=200, description="Who makes the claim.")
     wording: Text = Field(None, max_length=2000, description=(
         'How the claim is worded ("ISO 9001 certified", "certified by ISO", "ISO approved", ...).'))
     standard: Annotated[str, BeforeValidator(_standard)] = Field(..., min_length=1,
@@ -171,7 +187,7 @@ class Claim(BaseModel):
     holder: Text = Field(None, max_length=300, description=(
         "The legal entity named on the certificate, to compare with the supplier."))
     scope: Text = Field(None, max_length=2000, description="The certified scope, as printed.")
-    sites: Annotated[list[Annotated[str, Field(min_length=1, max_length=300)]],
+    sites: Annotated[list[Annotated[Line, Field(min_length=1, max_length=300)]],
                      BeforeValidator(_as_list)] = Field(
         [], description="Certified sites (in CSV: separated by ';').")
     supplying_site: Text = Field(None, max_length=300, description=(
@@ -195,13 +211,14 @@ class Claim(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _edition_from_standard(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or not isinstance(data.get("standard"), str):
+        if not isinstance(data, dict) or not isinstance(data.get("standard"), str) or len(
+                data["standard"]) > MAX_STANDARD_CHARS:
             return data
         try:
             edition = parse_standard(data["standard"])[1]
+            given = _text(data.get("edition"))
         except ValueError:
-            return data                       # reported on `standard` by its own validator
-        given = _text(data.get("edition"))
+            return data                       # reported on `standard` or `edition` by their own validators
         if edition is None:
             return data
         if given is not None and str(given).strip().upper() != edition.upper():

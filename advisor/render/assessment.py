@@ -6,6 +6,7 @@ from typing import Callable
 
 from advisor.advice.models import Assessment, Profile, Recommendation
 from advisor.errors import InputError, Problem
+from advisor.render.escape import markdown, terminal
 from advisor.render.report import as_html, as_report
 
 WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
@@ -67,25 +68,24 @@ def as_text(assessment: Assessment) -> str:
         lines.append("Notes:")
         lines += [f"  - {n.text} [{n.rule}]" for n in assessment.notes]
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return terminal("\n".join(lines).rstrip() + "\n")
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_cell = markdown              # rule ids and field names go in code spans: they are [a-z0-9_-]
 
 
 def as_markdown(assessment: Assessment) -> str:
     lines = [f"# ISO management-system advice for {_cell(assessment.organization)}", "",
-             f"Rule base {assessment.rulebase_version}.", ""]
+             f"Rule base {_cell(assessment.rulebase_version)}.", ""]
     plan = _plan(assessment)
     if plan:
         lines += ["## Plan", "", "| # | Standard | Decision | Effort |", "|---|---|---|---|"]
         for rec in plan:
-            lines.append(f"| {rec.priority} | {rec.standard} | {WORDS[rec.decision]} | "
+            lines.append(f"| {rec.priority} | {_cell(rec.standard)} | {WORDS[rec.decision]} | "
                          f"{_cell(_effort_line(rec))} |")
         lines.append("")
         for rec in plan:
-            lines += [f"### {rec.priority}. {rec.standard}: {rec.title}", ""]
+            lines += [f"### {rec.priority}. {_cell(rec.standard)}: {_cell(rec.title)}", ""]
             lines += [f"- {_cell(r.text)} (`{r.rule}`; source: {_cell(r.source)})" for r in rec.reasons]
             lines += [f"- Note: {_cell(n.text)} (`{n.rule}`)" for n in rec.notes]
             lines.append("")
@@ -93,10 +93,10 @@ def as_markdown(assessment: Assessment) -> str:
         lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
-        lines += ["## Not needed now", "", ", ".join(rest), ""]
+        lines += ["## Not needed now", "", _cell(", ".join(rest)), ""]
     if assessment.unknowns:
         lines += ["## Unknown answers that could change this advice", ""]
-        lines += [f"- `{u.field}`: {', '.join(u.could_change)}" for u in assessment.unknowns]
+        lines += [f"- `{u.field}`: {_cell(', '.join(u.could_change))}" for u in assessment.unknowns]
         lines.append("")
     if assessment.warnings:
         lines += ["## Warnings", ""] + [f"- {_cell(w)}" for w in assessment.warnings] + [""]

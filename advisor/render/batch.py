@@ -14,19 +14,17 @@ from typing import IO, Iterable, Union
 from advisor.advice import catalog
 from advisor.advice.batch import BatchError, Portfolio, Result, Scored
 from advisor.advice.models import Assessment
+from advisor.render.escape import FORMULA_STARTS, csv_cell, markdown, terminal
 
 def csv_columns() -> tuple[str, ...]:
     """The contract's CSV columns: a column per standard of the catalog in use."""
     return ("source", "organization", *catalog.NAMES, "top_priority", "error")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DECISIONS = ("certify", "implement", "not_needed")
 
 Row = Union[Scored, BatchError]
 
 
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula, shown as text (OWASP "CSV injection")."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+neutralise = csv_cell
 
 
 def _planned(scored: Scored, decision: str) -> list[str]:
@@ -125,8 +123,7 @@ class JsonFormat(BatchFormat):
         return close + "\n"
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_cell = markdown
 
 
 class MarkdownFormat(BatchFormat):

@@ -10,7 +10,7 @@ import io
 import json
 from typing import Callable, Sequence
 
-from advisor.render.batch import neutralise
+from advisor.render.escape import csv_cell, markdown, terminal
 from advisor.claims.models import ClaimCheck
 from advisor.claims.check import ClaimResult
 
@@ -76,11 +76,10 @@ def as_text(results: Sequence[ClaimResult], single: bool) -> str:
             lines.append("")
     if not single:
         lines.append(_tally(results))
-    return "\n".join(lines).rstrip() + "\n"
+    return terminal("\n".join(lines).rstrip() + "\n")
 
 
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_cell = markdown              # rule ids go in code spans: they are [a-z0-9-] (checked on load)
 
 
 def as_markdown(results: Sequence[ClaimResult], single: bool) -> str:
@@ -104,7 +103,7 @@ def as_markdown(results: Sequence[ClaimResult], single: bool) -> str:
         lines += [f"## {_cell(c.supplier)}: {_cell(c.standard)}: {VERDICTS[c.verdict]}", ""]
         if not single:
             lines += [f"Source: {_cell(r.source)}.", ""]
-        lines += [f"{_cell(c.summary)} Judged on {c.as_of}.", ""]
+        lines += [f"{_cell(c.summary)} Judged on {_cell(c.as_of)}.", ""]
         if c.red_flags:
             lines += ["### Red flags", ""]
             lines += [f"- **{SEVERITIES[f.severity]}**: {_cell(f.text)} (`{f.rule}`; source: "
@@ -120,21 +119,20 @@ def as_markdown(results: Sequence[ClaimResult], single: bool) -> str:
 
 
 def as_csv(results: Sequence[ClaimResult], single: bool) -> str:
-    """One row per claim; cells holding the input's own text are neutralised for spreadsheets
-    (the others start with fixed words)."""
+    """One row per claim; every cell is neutralised for spreadsheets (advisor.render.escape)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in results:
         c = r.check
         if c is None:
-            writer.writerow([neutralise(r.source), neutralise(r.supplier or ""), "", "", "", "",
-                             "", "", neutralise(r.error.message())])
-            continue
-        writer.writerow([neutralise(r.source), neutralise(c.supplier), c.standard, c.verdict,
-                         "; ".join(f"{f.rule} ({f.severity})" for f in c.red_flags),
-                         " | ".join(f"{k.what} ({k.where})" for k in c.checks),
-                         c.summary, c.as_of.isoformat(), ""])
+            row = [r.source, r.supplier or "", "", "", "", "", "", "", r.error.message()]
+        else:
+            row = [r.source, c.supplier, c.standard, c.verdict,
+                   "; ".join(f"{f.rule} ({f.severity})" for f in c.red_flags),
+                   " | ".join(f"{k.what} ({k.where})" for k in c.checks),
+                   c.summary, c.as_of.isoformat(), ""]
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 

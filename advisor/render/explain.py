@@ -5,6 +5,7 @@ import json
 from itertools import groupby
 from typing import Callable
 
+from advisor.render.escape import markdown, terminal
 from advisor.advice.assess import _show
 from advisor.advice.explain import Explanation, ExplainedAssessment, WhatIf, _word
 from advisor.render.assessment import WORDS
@@ -77,19 +78,20 @@ def as_text(assessment: ExplainedAssessment) -> str:
                 lines.append(f"  - {first}")
                 lines += [f"    {r}" for r in rest]
             lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return terminal("\n".join(lines).rstrip() + "\n")
 
 
 def as_markdown(assessment: ExplainedAssessment) -> str:
     lines = []
     for e in assessment.explanations:
-        lines += [f"# {_header(assessment, e)}", "", f"Rule base {assessment.rulebase_version}.", ""]
+        lines += [f"# {markdown(_header(assessment, e))}", "",
+                  f"Rule base {markdown(assessment.rulebase_version)}.", ""]
         for title, items in _sections(e):
             lines += [f"## {title}", ""]
             for item in items:
-                first, *rest = item.replace("|", "\\|").split("\n")
-                lines.append(f"- {first}")
-                lines += [f"  {r}" for r in rest]
+                first, *rest = item.split("\n")
+                lines.append(f"- {markdown(first)}")
+                lines += [f"  {markdown(r)}" for r in rest]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from advisor.advice import catalog
 from advisor.advice.models import Assessment, Profile, Recommendation
 from advisor.advice.wording import WORDING
+from advisor.render.escape import markdown
 
 ACTIONS = {
     ("certify", "none"): "Certify",
@@ -443,10 +444,7 @@ def card_citations(sources: list[str]) -> list[Citation]:
 # Markdown
 
 
-def _md(text: str) -> str:
-    """Text safe in Markdown: no HTML tag, Markdown's active characters escaped, one line."""
-    text = str(text).replace("<", "&lt;").replace("\n", " ")
-    return re.sub(r"([\\`*_{}\[\]|#!])", r"\\\1", text)
+_md = markdown                # rule ids and field names go in code spans: they are [a-z0-9_-]
 
 
 def _md_sources(source: str) -> str:
