@@ -25,7 +25,10 @@ from typing import Any, Iterator
 
 from advisor.errors import closest, printable
 
-_YEAR = re.compile(r"\s*[:/-]\s*(19|20)\d\d\s*$")
+#: `:2015`, `/2015`, `-2015` at the end of a stripped reference. Written so that it cannot
+#: backtrack: it starts only at a separator, and the spaces it scans stop at the next one.
+_YEAR = re.compile(r"[:/-]\s*((?:19|20)\d\d)$")
+MAX_REFERENCE_CHARS = 100     # longer than any real reference; checked before any regex
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ class Catalog:
 
     # -- standard references ---------------------------------------------------------------
     def compact(self, text: str) -> str:
-        text = _YEAR.sub("", text.strip().upper())
+        text = strip_edition(text.upper())[0]
         text = re.sub(r"[^A-Z0-9-]", "", text)
         changed = True
         while changed:
@@ -293,6 +296,10 @@ class Catalog:
         ValueError with suggestions if none, or naming the successor of a withdrawn one."""
         if not isinstance(reference, str) or not reference.strip():
             raise ValueError("a standard reference must be a non-empty string")
+        if len(reference) > MAX_REFERENCE_CHARS:
+            raise ValueError(f"'{printable(reference, 40)}' is {len(reference):,} characters long; "
+                             f"a standard reference is at most {MAX_REFERENCE_CHARS}, such as "
+                             "'ISO 9001'")
         return self._resolve(reference)
 
     def _resolve_uncached(self, reference: str) -> str:
@@ -349,8 +356,9 @@ class Catalog:
 
 def strip_edition(reference: str) -> tuple[str, str | None]:
     """Split `ISO 9001:2015` into ("ISO 9001", "2015")."""
-    match = re.search(r"[:/-]\s*((19|20)\d\d)\s*$", reference.strip())
-    return (reference[:match.start()].strip(), match.group(1)) if match else (reference.strip(), None)
+    reference = reference.strip()
+    match = _YEAR.search(reference)
+    return (reference[:match.start()].strip(), match.group(1)) if match else (reference, None)
 
 
 @lru_cache(maxsize=1)

@@ -28,9 +28,13 @@ WITHDRAWN: dict[str, str] = {
 STANDARD_NAMES: tuple[str, ...] = (catalog.NAMES + tuple(catalog.GUIDANCE)
                                    + tuple(dict.fromkeys(WITHDRAWN.values())))
 
-_VERSION = re.compile(r"(?P<base>.*?)\s*\b(?:v|ver\.?|version)\s*(?P<edition>\d+(?:\.\d+)?)", re.I)
-_REVISION_WORD = re.compile(r"(?P<base>.*?)\s*\b(?:rev|revision)\.?\s*(?P<edition>[A-Z])", re.I)
-_REVISION = re.compile(r".*9100\s*(?P<letter>[A-D])", re.I)      # AS9100D, EN 9100 C
+#: Edition words at the end of a reference (`FSSC 22000 V6`, `AS9100 Rev D`). Searched, not
+#: matched from the start with a lazy `.*?` prefix: that form backtracked quadratically on runs of
+#: spaces (16,000 spaces took a minute).
+_VERSION = re.compile(r"\b(?:v|ver\.?|version)\s*(?P<edition>\d+(?:\.\d+)?)$", re.I)
+_REVISION_WORD = re.compile(r"\b(?:rev|revision)\.?\s*(?P<edition>[A-Z])$", re.I)
+_REVISION = re.compile(r"9100\s*(?P<letter>[A-D])$", re.I)      # AS9100D, EN 9100 C
+MAX_STANDARD_CHARS = 100     # longer than any real reference, edition included
 
 
 def parse_standard(reference: str) -> tuple[str, str | None]:
@@ -40,17 +44,20 @@ def parse_standard(reference: str) -> tuple[str, str | None]:
     (`AS9100D` -> "D"). Catalog and guidance standards resolve as in profiles; withdrawn ones
     (OHSAS 18001, ISO/TS 16949) resolve too. Anything else raises ValueError with suggestions.
     """
+    if len(reference) > MAX_STANDARD_CHARS:
+        raise ValueError(f"is {len(reference):,} characters long; a standard reference is at most "
+                         f"{MAX_STANDARD_CHARS}, such as 'ISO 9001:2015'")
     base, edition = catalog.strip_edition(reference)
-    named = edition is None and (_VERSION.fullmatch(base) or _REVISION_WORD.fullmatch(base))
+    named = edition is None and (_VERSION.search(base) or _REVISION_WORD.search(base))
     if named:
-        base, edition = named["base"], named["edition"].upper()
+        base, edition = base[:named.start()].rstrip(), named["edition"].upper()
     try:
         name = catalog.resolve(base)
     except ValueError:
         name = WITHDRAWN.get(re.sub(r"[^A-Z0-9]", "", base.upper()))
         if name is None:
             raise
-    revision = _REVISION.fullmatch(base.strip())
+    revision = _REVISION.search(base.strip())
     if name == "AS9100" and edition is None and revision:
         edition = revision["letter"].upper()
     return name, edition
@@ -61,9 +68,6 @@ def claimed_name(standard: str, edition: str | None) -> str:
     if not edition:
         return standard
     return f"{standard}{edition}" if edition.isalpha() else f"{standard}:{edition}"
-
-
-MAX_STANDARD_CHARS = 100     # longer than any real reference, edition included
 
 
 def _standard(value: Any) -> str:
