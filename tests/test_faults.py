@@ -78,13 +78,22 @@ needs_proc = pytest.mark.skipif(
     reason="finds worker processes through /proc (Linux)")
 
 
+def alive(pid: int) -> bool:
+    """The process runs (a zombie, dead but not yet reaped by its parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 @needs_proc
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP],
+                         ids=["SIGINT", "SIGTERM", "SIGHUP"])
 @pytest.mark.slow
 def test_a_signalled_batch_stops_with_a_message_and_keeps_the_previous_output(tmp_path, signum):
-    """With workers running: they must not print tracebacks or outlive the batch."""
+    """With workers running: they must not print tracebacks or outlive the batch. SIGHUP is
+    what a closed terminal sends. The workers start once the output is open."""
     process, out = start_batch(tmp_path, jobs=2)
-    wait_until(lambda: temporary_files(tmp_path), process, "the output was opened")
     wait_until(lambda: len(_children(process.pid)) == 2, process, "both workers started")
     workers = _children(process.pid)
     process.send_signal(signum)
@@ -92,7 +101,24 @@ def test_a_signalled_batch_stops_with_a_message_and_keeps_the_previous_output(tm
     assert process.returncode == 130, stderr
     assert stderr.strip() == "interrupted; nothing was written"
     assert_nothing_lost(tmp_path, out)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert not [pid for pid in workers if alive(pid)]
+
+
+@needs_proc
+@pytest.mark.slow
+def test_a_batch_killed_with_sigkill_leaves_no_worker_and_no_temporary_file(tmp_path):
+    """SIGKILL cannot be handled: the workers die with their parent (PR_SET_PDEATHSIG) and the
+    output being written has no name until it is complete (O_TMPFILE)."""
+    process, out = start_batch(tmp_path, jobs=2)
+    wait_until(lambda: len(_children(process.pid)) == 2, process, "both workers started")
+    workers = _children(process.pid)
+    process.kill()
+    process.communicate(timeout=120)
+    deadline = time.monotonic() + 60
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in workers if alive(pid)]
+    assert_nothing_lost(tmp_path, out)
 
 
 @needs_proc
@@ -242,3 +268,82 @@ def test_a_replaced_output_keeps_its_permissions_and_its_link(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "link.csv").is_symlink() and real.read_text().startswith("source,")
     assert real.stat().st_mode & 0o777 == 0o640
+
+
+# -- issue 20: processes and output files -------------------------------------------------------
+
+def test_stop_signals_are_deferred_to_the_end_of_a_record():
+    """The CLI, not the library, owns signals: inside `between_records` a signal arriving while a
+    record is computed takes effect once it is done."""
+    from advisor.cli.signals import between_records, stop_like_interrupt
+
+    def records():
+        yield 1
+        signal.raise_signal(signal.SIGTERM)       # arrives mid-record
+        yield 2
+        yield 3
+
+    seen = []
+    with pytest.raises(KeyboardInterrupt), stop_like_interrupt():
+        for record in between_records(records()):
+            seen.append(record)
+    assert seen == [1]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
+
+
+def test_the_library_installs_no_signal_handler(rb):
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    seen = []
+
+    def spy(signum, handler):
+        seen.append(signum)
+        return before.get(signum)
+
+    original = signal.signal
+    signal.signal = spy
+    try:
+        assert len(list(evaluate_many(PROFILES * 3, jobs=1, rules=rb))) == 9
+    finally:
+        signal.signal = original
+    assert seen == []
+
+
+def test_jobs_above_the_cpu_count_are_capped_with_a_note(tmp_path):
+    result = CliRunner().invoke(cli, ["batch", str(big_csv(tmp_path, rows=5)), "--jobs", "4096"])
+    assert result.exit_code == 0, result.output
+    assert f"note: --jobs 4096 is more than the {batch_module.default_jobs()} CPUs" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_reported_as_such_not_as_an_internal_error(tmp_path):
+    result = CliRunner().invoke(cli, ["batch", str(big_csv(tmp_path, rows=50)), "--jobs", "1",
+                                      "--output", "/dev/full"])
+    assert result.exit_code == 1
+    assert "No space left on device (ENOSPC)" in result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_output_onto_a_hard_linked_file_keeps_the_link(tmp_path):
+    out = tmp_path / "scores.csv"
+    out.write_text(PREVIOUS)
+    other = tmp_path / "other-name.csv"
+    os.link(out, other)
+    result = CliRunner().invoke(cli, ["batch", str(ROOT / "profiles" / "bank.yaml"),
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_ino == other.stat().st_ino and other.read_text().startswith("source,")
+    assert temporary_files(tmp_path) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_root_writing_into_a_users_file_keeps_the_users_ownership(tmp_path):
+    out = tmp_path / "scores.csv"
+    out.write_text(PREVIOUS)
+    os.chown(out, 4321, 4321)
+    out.chmod(0o640)
+    result = CliRunner().invoke(cli, ["batch", str(ROOT / "profiles" / "bank.yaml"),
+                                      "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out.stat().st_uid, out.stat().st_gid) == (4321, 4321)
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_text().startswith("source,")

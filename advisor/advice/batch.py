@@ -7,12 +7,10 @@ number of chunks in flight, so memory stays flat whatever the input size.
 """
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import itertools
 import os
-import signal
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
@@ -317,8 +315,8 @@ def _score_all(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: st
     default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return _between_records(_in_process(items, rb, engine, view))
-    return _between_records(_pooled(items, rb, engine, view, jobs, max(1, chunksize)))
+        return _in_process(items, rb, engine, view)
+    return _pooled(items, rb, engine, view, jobs, max(1, chunksize))
 
 
 def _in_process(items: Iterable[Record | BatchError], rb, engine: str | None,
@@ -330,43 +328,6 @@ def _in_process(items: Iterable[Record | BatchError], rb, engine: str | None,
 
 def _to_json(assessment: Assessment) -> str:
     return assessment.model_dump_json()
-
-
-def _between_records(results: Iterator[Result]) -> Iterator[Result]:
-    """`results`, computed with SIGINT and SIGTERM deferred (see _deferred_signals): a Ctrl-C
-    takes effect between records. Signals are the caller's own again at every `yield`, so an
-    abandoned iteration never leaves a process that ignores Ctrl-C."""
-    with contextlib.closing(results):
-        while True:
-            with _deferred_signals():
-                result = next(results, None)
-            if result is None:
-                return
-            yield result
-
-
-@contextlib.contextmanager
-def _deferred_signals() -> Iterator[None]:
-    """Note SIGINT and SIGTERM inside the block and deliver them to the previous handlers at its
-    end, never mid-evaluation: durable_rules swallows an exception raised inside a rule action
-    (the rule would silently not fire and the Ctrl-C be lost), and an interrupt inside the
-    process pool's bookkeeping can hang its shutdown. Off the main thread signals are the
-    application's and are left alone."""
-    pending: list[int] = []
-    previous: dict[int, Any] = {}
-    try:
-        for signum in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
-            if signum is not None and signal.getsignal(signum) is not signal.SIG_IGN:
-                previous[signum] = signal.signal(signum, lambda n, frame: pending.append(n))
-    except ValueError:                            # not the main thread
-        pass
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
-        if pending:
-            signal.raise_signal(pending[0])       # the previous handler raises KeyboardInterrupt
 
 
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
@@ -423,16 +384,37 @@ def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
 _worker_setup: tuple = (None, None, None)   # (rule base, engine name, pack) in a worker process
 
 
-def _init_worker(setup: tuple) -> None:
-    """Worker start: Ctrl-C is the parent's to handle, SIGTERM ends a worker quietly (not with the
-    parent's handler, inherited by fork); the engine is registered once."""
+def _init_worker(setup: tuple, parent: int) -> None:
+    """Worker start (in a process this module started, never the caller's): Ctrl-C is the
+    parent's to handle (and SIGHUP), SIGTERM ends a worker quietly (not with the parent's handler, inherited
+    by fork), the worker dies with its parent; the engine is registered once."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):               # a closed terminal: the parent stops the batch
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent(parent)
     global _worker_setup
     _worker_setup = setup
     from advisor.advice.assess import default_engine
     default_engine(*setup[:2])
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel sends SIGKILL to this worker when the process that started it dies,
+    however it dies (SIGKILL included), so no worker outlives a killed batch. Elsewhere workers
+    notice when they next read from the pool, as multiprocessing does."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)            # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:                           # the parent died before prctl
+        os._exit(1)
 
 
 def _score_chunk(chunk: list[Record | BatchError]) -> list[Any]:
@@ -463,7 +445,7 @@ def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
     pack, unpack = (_to_json, Assessment.model_validate_json) if view is None else (view, None)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=((rb, engine, pack),))
+                               initargs=((rb, engine, pack), os.getpid()))
     pending: deque = deque()
     try:
         for chunk in itertools.chain(head, chunks):

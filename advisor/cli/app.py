@@ -6,6 +6,7 @@ Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowher
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import json
 import sys
@@ -18,6 +19,7 @@ from advisor.advice import catalog
 
 from advisor import engines
 from advisor.advice.assess import evaluate
+from advisor.cli.signals import stop_like_interrupt
 from advisor.errors import AdvisorError
 from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
 from advisor.inputs.loaders import load_profile
@@ -59,7 +61,7 @@ class AdvisorGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            with _catalog_of(ctx.params.get("rules")):
+            with stop_like_interrupt(), _catalog_of(ctx.params.get("rules")):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -71,6 +73,14 @@ class AdvisorGroup(click.Group):
             ctx.exit(1)
         except BrokenPipeError:
             raise
+        except OSError as exc:       # the machine, not the input or a bug: a disk full, EIO
+            if _debug(ctx):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            code = errno.errorcode.get(exc.errno or 0)
+            click.echo(f"error: {where}{exc.strerror or exc}" + (f" ({code})" if code else "")
+                       + "; nothing was written", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
             ctx.exit(130)

@@ -1,8 +1,6 @@
 """`iso-advisor batch`: score many profiles into one table or stream (contract §3 and §5)."""
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
 import time
 from typing import Iterable, Iterator, TypeVar
@@ -10,6 +8,7 @@ from typing import Iterable, Iterator, TypeVar
 import click
 
 from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.signals import between_records
 
 T = TypeVar("T")
 
@@ -30,31 +29,13 @@ def _progress(items: Iterable[T]) -> Iterator[T]:
     click.echo(f"\rscoring: {n} profiles, done", err=True)
 
 
-@contextlib.contextmanager
-def _terminate_like_interrupt() -> Iterator[None]:
-    """SIGTERM (`kill`, a scheduler's timeout) stops a batch the way Ctrl-C does: the temporary
-    output is removed and a previous output file is kept. Signals are left alone off the main
-    thread (an application embedding the CLI owns them)."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "markdown"]),
               default="csv", show_default=True, help="Output format.")
 @output_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Processes scoring in parallel (default: one per CPU); output is the same.")
+              help="Processes scoring in parallel (default and most: one per CPU); output is the same.")
 @click.option("--summary", is_flag=True,
               help="Add a portfolio view: decisions per standard and the most common reasons "
                    "(appended for json and markdown, on stderr for csv and jsonl).")
@@ -67,14 +48,19 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     One record per profile, in input order. A profile that cannot be scored gets a record with
     an error; the others are still scored, and the exit code is 1.
     """
-    from advisor.advice.batch import score_paths_for_output
+    from advisor.advice.batch import default_jobs, score_paths_for_output
     from advisor.render.batch import BATCH_FORMATS, failure_report, summary_text, write_batch
     from advisor.render.output import atomic_output
 
+    available = default_jobs()
+    if jobs is not None and jobs > available:
+        click.echo(f"note: --jobs {jobs} is more than the {available} CPUs this process may use; "
+                   f"using {available}", err=True)
+        jobs = available
     results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
                                      rules=settings.rules, engine=settings.engine)
-    with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
-        portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
+    with atomic_output(output, newline="") as stream:
+        portfolio = write_batch(_progress(between_records(results)), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:
         click.echo(summary_text(portfolio), err=True)
     if portfolio.failed:
