@@ -46,7 +46,7 @@ def test_a_damaged_entry_is_parsed_again_and_repaired(cache):
     entry = next(cache.glob("*.json"))
     entry.write_text("{not json")
     assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}
-    assert json.loads(entry.read_text()) == {"a": 1}
+    assert json.loads(entry.read_text())["value"] == {"a": 1}
 
 
 def test_an_unwritable_cache_folder_only_costs_time(tmp_path, monkeypatch):
@@ -70,3 +70,47 @@ def test_an_empty_setting_turns_the_cache_off_and_the_default_is_the_xdg_folder(
     monkeypatch.delenv(yaml_cache.ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert yaml_cache.cache_dir() == tmp_path / "iso-advisor"
+
+
+# -- issue 20: a cache is trusted only when it is the user's own, and each entry is checked ------
+
+def planted(cache, data: bytes, value, source: str | None = None) -> None:
+    """An entry for `data` saying `value`, as someone with write access could leave it."""
+    import hashlib
+    digest = hashlib.sha256(yaml_cache._FORMAT + data).hexdigest()
+    cache.mkdir(mode=0o700, exist_ok=True)
+    (cache / f"{digest}.json").write_text(json.dumps({"source": source or digest, "value": value}))
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(cache):
+    """The repro: a writable cache rewrote the shipped rules (same version, `rules check` green)."""
+    planted(cache, RULES, {"rules": []})
+    assert yaml_cache.parsed(RULES, refuse) == {"rules": []}      # our own folder: used
+    cache.chmod(0o777)
+    assert yaml_cache.parsed(RULES, _parse_yaml) == yaml.safe_load(RULES)
+    cache.chmod(0o720)
+    assert yaml_cache.parsed(RULES, _parse_yaml) == yaml.safe_load(RULES)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() != 0,
+                    reason="needs root to give the folder to another user")
+def test_a_cache_folder_owned_by_someone_else_is_not_used(cache):
+    import os
+    planted(cache, RULES, {"rules": []})
+    os.chown(cache, 4321, 4321)
+    assert yaml_cache.parsed(RULES, _parse_yaml) == yaml.safe_load(RULES)
+
+
+def test_an_entry_for_other_bytes_is_not_used(cache):
+    planted(cache, b"a: 1\n", {"a": 666}, source="0" * 64)
+    assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}
+
+
+@pytest.mark.parametrize("content", ["[" * 100_000 + "]" * 100_000, " " * 10_000_000 + "{}"],
+                         ids=["nested too deeply", "far larger than its source"])
+def test_damaged_entries_that_would_hang_or_exhaust_memory_are_not_read(cache, content):
+    import hashlib
+    yaml_cache.parsed(b"a: 1\n", _parse_yaml)
+    digest = hashlib.sha256(yaml_cache._FORMAT + b"a: 1\n").hexdigest()
+    (cache / f"{digest}.json").write_text(content)
+    assert yaml_cache.parsed(b"a: 1\n", _parse_yaml) == {"a": 1}

@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from string import Formatter
 from typing import Any, Callable, Iterator, Mapping, Union
 
 from advisor.advice import catalog
 from advisor.kernel.conditions import Condition, Test
+from advisor.kernel.text import fill
 from advisor.advice.effort import estimate
 from advisor.errors import EngineError, Problem, RuleBaseError
 from advisor.advice.models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
@@ -120,23 +120,10 @@ def _show(value: Any) -> str:
     return label(str(value))
 
 
-@lru_cache(maxsize=4096)
-def _template(text: str) -> tuple[tuple[str, str | None], ...]:
-    """A rule text split once into (literal, fact name) pairs; `{{` and `}}` unescaped."""
-    parts = []
-    for literal, name, spec, conversion in Formatter().parse(text):
-        if spec or conversion:       # not used by rule texts: shown as written
-            name, literal = None, literal + "{" + (name or "") + (
-                "!" + conversion if conversion else "") + (":" + spec if spec else "") + "}"
-        parts.append((literal, name))
-    return tuple(parts)
-
-
 def render(text: str, fact: Mapping[str, Any]) -> str:
-    """A rule text with `{fact}` placeholders filled in words; unknown names are left as written."""
-    return "".join(literal + ("" if name is None else _show(fact[name]) if name in fact
-                              else "{" + name + "}")
-                   for literal, name in _template(text))
+    """A rule text with `{fact}` placeholders filled in words; unknown names are left as written
+    (advisor.kernel.text.fill: names only, bounded)."""
+    return fill(text, fact, _show)
 
 
 def reason(inst: RuleInstance, run: Run) -> Reason:

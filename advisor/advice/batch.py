@@ -110,8 +110,10 @@ def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
         path = Path(given)
         if path.is_dir():
             try:
+                # not only regular files: a dangling link, a pipe or a device named like an
+                # input becomes a record saying why it cannot be read, never a silent skip
                 files = sorted((p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES
-                                and not p.name.startswith(".") and p.is_file()),
+                                and not p.name.startswith(".") and not p.is_dir()),
                                key=lambda p: p.name)
             except OSError as exc:
                 yield _failed(str(path), None, f"cannot be read: {exc.strerror}")

@@ -8,41 +8,103 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor.advice import catalog
-from advisor.advice.models import Effort, Profile
+from advisor.advice.models import Effort, Profile, validation_problems
 
 _LEVEL = {"high": "high", "moderate": "medium", "low": "low"}
 
 
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+
+Days = Annotated[float, Field(ge=0, le=10_000)]
+Headcount = Annotated[int, Field(ge=1, le=10_000_000)]
+Months = Annotated[list[Annotated[int, Field(ge=0, le=600)]], Field(min_length=2, max_length=2)]
+
+
+class _Table(_Strict):
+    source: str = Field(min_length=1)
+    bands: Optional[list[tuple[Headcount, Days]]] = Field(None, min_length=1)
+    uppers: Optional[list[Headcount]] = Field(None, min_length=1)
+    columns: Optional[dict[str, list[Days]]] = Field(None, min_length=1)
+
+
+class _Complexity(_Strict):
+    from_field: Literal["environmental_impact", "ohs_risk", "data_sensitivity"]
+    by_sector: dict[str, list[str]]
+
+
+class _StandardSpec(_Strict):
+    table: str
+    estimate: bool = False
+
+
+class _MonthsSpec(_Strict):
+    source: str = Field(min_length=1)
+    by_size: list[tuple[Optional[Headcount], Months]] = Field(min_length=1)
+    minimum: dict[str, Months] = {}
+
+
+class _Reduction(_Strict):
+    source: str = Field(min_length=1)
+    fraction: float = Field(ge=0, le=1)
+
+
+class EffortFile(_Strict):
+    """The shape of effort.yaml, checked when the rule base is loaded: a file that `rules check`
+    accepts is one that `evaluate` can use."""
+
+    tables: dict[str, _Table] = Field(min_length=1)
+    complexity: dict[str, _Complexity] = {}
+    standards: dict[str, _StandardSpec] = {}
+    months: _MonthsSpec
+    integrated_audit_reduction: Optional[_Reduction] = None
+
+
 def validate(data: Any) -> list[str]:
-    """Problems with an effort.yaml, as messages."""
-    problems = []
+    """Problems with an effort.yaml, as messages: its shape (EffortFile), then what the shape
+    cannot say (bands in order, columns as long as the bands, tables that exist)."""
     if not isinstance(data, dict):
         return ["must be a mapping with tables, complexity, standards and months"]
-    tables = data.get("tables") or {}
-    for name, table in tables.items():
-        if "bands" in table:
-            uppers = [b[0] for b in table["bands"]]
-        else:
-            uppers = table.get("uppers") or []
-            for column, days in (table.get("columns") or {}).items():
+    try:
+        effort = EffortFile.model_validate(data)
+    except ValidationError as exc:
+        return [str(p) for p in validation_problems(exc)][:20]
+    problems = []
+    if "qms" not in effort.tables:
+        problems.append("tables.qms is required: standards without a table of their own are "
+                        "estimated from it")
+    for name, table in effort.tables.items():
+        if (table.bands is None) == (table.uppers is None):
+            problems.append(f"tables.{name}: needs either bands, or uppers with columns")
+            continue
+        uppers = [b[0] for b in table.bands] if table.bands else table.uppers
+        if table.uppers is not None:
+            if not table.columns:
+                problems.append(f"tables.{name}: uppers need columns")
+            for column, days in (table.columns or {}).items():
                 if len(days) != len(uppers):
                     problems.append(f"tables.{name}.columns.{column}: {len(days)} values for "
                                     f"{len(uppers)} headcount bands")
-        if uppers != sorted(uppers) or not uppers:
+            if name not in effort.complexity:
+                problems.append(f"complexity.{name} is required: table {name} has columns")
+        if uppers != sorted(uppers):
             problems.append(f"tables.{name}: headcount bands must be listed in increasing order")
-    for std, spec in (data.get("standards") or {}).items():
+    for std, spec in effort.standards.items():
         if std not in catalog.BY_NAME:
             problems.append(f"standards.{std}: not a catalog standard")
-        elif spec.get("table") not in tables:
-            problems.append(f"standards.{std}: unknown table {spec.get('table')!r}")
-    for std in (data.get("months") or {}).get("minimum") or {}:
+        elif spec.table not in effort.tables:
+            problems.append(f"standards.{std}: unknown table {spec.table!r}")
+    for std in effort.months.minimum:
         if std not in catalog.BY_NAME:
             problems.append(f"months.minimum.{std}: not a catalog standard")
-    if not (data.get("months") or {}).get("by_size"):
-        problems.append("months.by_size is required")
+    if effort.months.by_size[-1][0] is not None:
+        problems.append("months.by_size: the last band needs null (any size above)")
     return problems
 
 

@@ -28,6 +28,7 @@ from advisor.advice.effort import table_days, validate as validate_effort
 from advisor.errors import (AdvisorError, ClaimError, InputError, Problem, RuleBaseError,
                             closest, printable)
 from advisor.kernel.rulebase import FieldType, RuleBase, RuleInstance, Schema, load, shipped_rules_dir
+from advisor.kernel.text import fill
 
 __all__ = ["check_claim", "check_file", "claim_fact", "claims_rulebase", "ClaimResult", "SCHEMA"]
 
@@ -717,14 +718,10 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-class _Fill(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def render(text: str, fact: Mapping[str, Any]) -> str:
-    """A rule's text with `{field}` filled in from the fact."""
-    return text.format_map(_Fill({k: _show(v) for k, v in fact.items()}))
+    """A rule's text with `{field}` filled in from the fact (advisor.kernel.text.fill: names
+    only, bounded)."""
+    return fill(text, fact, _show)
 
 
 def _fire(rb: RuleBase, fact: dict[str, Any], engine: str | None) -> list[RuleInstance]:

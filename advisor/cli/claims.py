@@ -9,13 +9,23 @@ from advisor.cli.app import Settings, cli, output_option, pass_settings
 from advisor.errors import AdvisorError
 
 
+def _claims_in(rules: Path | None) -> Path | None:
+    """The claim rule base that the group's --rules names: its claims/ folder, as in the shipped
+    rules/, or else the folder itself (which must then be a claim rule base)."""
+    if rules is None:
+        return None
+    nested = Path(rules) / "claims"
+    return nested if (nested / "rulebase.yaml").is_file() else Path(rules)
+
+
 @cli.command("check-claim")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]),
               default="text", show_default=True, help="Output format.")
 @output_option
 @click.option("--claim-rules", type=click.Path(path_type=Path), default=None,
-              help="Use this claim rule base folder instead of the shipped one (rules/claims).")
+              help="Use this claim rule base folder instead of the shipped one (rules/claims); "
+                   "without it, --rules DIR given to the group is used (DIR, or DIR/claims).")
 @pass_settings
 @click.pass_context
 def check_claim_command(ctx: click.Context, settings: Settings, file: str, fmt: str,
@@ -32,7 +42,8 @@ def check_claim_command(ctx: click.Context, settings: Settings, file: str, fmt: 
     from advisor.claims.check import check_file
     from advisor.render.output import atomic_output
 
-    results = list(check_file(file, rules=claim_rules, engine=settings.engine))
+    results = list(check_file(file, rules=claim_rules or _claims_in(settings.rules),
+                              engine=settings.engine))
     single = len(results) == 1 and results[0].location is None
     if single and results[0].error is not None:      # one claim: an error, as `evaluate` gives
         raise AdvisorError(list(results[0].error.problems))

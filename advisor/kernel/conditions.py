@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Union
 
+from advisor.kernel.text import fill as fill_template
+
 SCALAR_OPS = ("eq", "ne", "in", "not_in")
 NUMBER_OPS = ("gt", "gte", "lt", "lte")
 LIST_OPS = ("contains", "contains_any", "not_contains", "contains_none")
@@ -125,7 +127,7 @@ def substitute(condition: Condition, mapping: dict[str, str]) -> Condition:
     """A copy with `{name}` placeholders in fields and values filled in (rule templates)."""
     def fill(value: Any) -> Any:
         if isinstance(value, str):
-            return value.format_map(mapping) if "{" in value else value
+            return fill_template(value, mapping)
         if isinstance(value, tuple):
             return tuple(fill(v) for v in value)
         return value

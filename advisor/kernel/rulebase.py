@@ -30,6 +30,7 @@ from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, ST
                          substitute)
 from advisor.errors import Problem, RuleBaseError, closest
 from advisor.kernel import strict_yaml
+from advisor.kernel.text import fill, template_problem
 from advisor.kernel.yaml_cache import parsed
 
 DECISIONS = ("not_needed", "implement", "certify")
@@ -364,6 +365,8 @@ class _Loader:
             return exc.data             # the rest of the file is still checked
         except UnicodeDecodeError:
             self.fail("is not UTF-8 text", name)
+        except AliasesUsed as exc:
+            self.fail(str(exc), name)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -443,6 +446,10 @@ class _Loader:
                 rule = self.load_rule(raw, name, position)
                 if rule:
                     (rules if Path(name).name == name else base_rules).append(rule)
+        if not rules and not base_rules and not self.problems:
+            self.fail("no rule file holds any rules: a rule base needs at least one file with "
+                      "'rules:' (an empty folder, or a file caught while being written?)",
+                      "rulebase.yaml")
         self.check_unique(rules)
         if base_meta:
             self.check_unique(base_rules)
@@ -514,6 +521,11 @@ class _Loader:
         facts = {}
         for name, spec in raw.items():
             where = f"facts.{name}"
+            if not isinstance(name, str) or not FACT_NAME.fullmatch(name) or name in RESERVED_FACTS:
+                self.fail(f"'{name}' cannot name a fact: use lower-case letters, digits and '_', "
+                          "starting with a letter, and none of " + ", ".join(sorted(RESERVED_FACTS))
+                          + " (the engines use them)", "rulebase.yaml", field=where)
+                continue
             if name in self.context.types:
                 self.fail(f"is a {self.schema.noun} field; inferred facts need their own names",
                           "rulebase.yaml", field=where)
@@ -559,6 +571,11 @@ class _Loader:
             self.fail("must be a mapping with one of: " + ", ".join(self.schema.conclusions), file,
                       rule_id, "then")
             then = {}
+        texts = [("text", raw.get("text"))] + [(f"then.{k}", v) for k, v in then.items()]
+        for key, value in texts:
+            problem = template_problem(value) if isinstance(value, str) else None
+            if problem:
+                self.fail(problem, file, rule_id, key)
         examples = raw.get("examples")
         if not isinstance(examples, dict) or not examples.get("fires") or not examples.get("not_fires"):
             self.fail(f"needs 'fires' and 'not_fires' lists of {self.schema.noun} fragments",
@@ -716,7 +733,7 @@ class _Loader:
         return resolver(reference)
 
     def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
-        then = {k: (v.format(standard=standard) if standard and isinstance(v, str) else v)
+        then = {k: (fill(v, {"standard": standard}) if standard and isinstance(v, str) else v)
                 for k, v in rule.then.items()}
         kinds = [k for k in self.schema.conclusions if k in then]
         if len(kinds) != 1:
@@ -886,8 +903,49 @@ def parse_yaml_file(path: Path) -> Any:
     return parsed(path.read_bytes(), _parse_yaml)
 
 
+#: Fact names: identifiers, and none the engines use themselves (durable_rules keys every fact
+#: by `sid` and `id`, and `$s` hangs it; `$` and `_` start its own and the Python engine's names).
+FACT_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+RESERVED_FACTS = frozenset({"sid", "id"})
+MAX_NESTING = 100          # far deeper than any rule file; deeper is refused, not recursed into
+
+
+class AliasesUsed(ValueError):
+    """A rule file uses YAML aliases, or its aliases expand to far more than its size."""
+
+
 def _parse_yaml(data: bytes) -> Any:
-    return strict_yaml.load(data.decode("utf-8"))
+    value = strict_yaml.load(data.decode("utf-8"))
+    _check_expansion(value, 16 * len(data) + 1_000_000,
+                     shared_ok=not (isinstance(value, dict) and "rules" in value))
+    return value
+
+
+def _check_expansion(value: Any, budget: int, shared_ok: bool) -> None:
+    """Raise AliasesUsed if the parsed value, with every alias expanded, holds more than `budget`
+    items and characters, or (`shared_ok` false: a rule file) uses an alias of a list or mapping
+    at all. A 1 KB file of nested aliases ("billion laughs") is a few containers here, but would
+    expand to gigabytes in every copy made of it (the parsed-file cache, the rule texts); libyaml
+    cannot refuse aliases while parsing, so the value is walked, and the walk stops at the
+    budget. Data files may repeat a list with an alias; rule files are written out."""
+    seen: set[int] = set()
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        budget -= 1 + (len(item) if isinstance(item, str) else 0)
+        if budget < 0:
+            raise AliasesUsed("holds far more than its size once its YAML aliases (*name) are "
+                              "expanded: write the values out")
+        if not isinstance(item, (list, dict)):
+            continue
+        if id(item) in seen and not shared_ok:
+            raise AliasesUsed("uses YAML aliases (*name) or merge keys (<<), which rule files may "
+                              "not: write the values out")
+        if depth > MAX_NESTING:
+            raise AliasesUsed(f"is nested more than {MAX_NESTING} levels deep")
+        seen.add(id(item))
+        children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children)
 
 
 def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:

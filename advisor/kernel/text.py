@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 #: Refused anywhere in input text (see the module docstring for why each group is here).
@@ -68,18 +69,19 @@ def check_text(value: Any, *, multiline: bool = False) -> Any:
 
 #: The longest text a rule may produce once its fields are filled in.
 MAX_FILLED_CHARS = 4000
-_FIELD = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]{0,63})\}")
+_FIELD = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]{0,63})\}")   # `{{` and `}}` are braces
 _BRACE = re.compile(r"[{}]")
 
 
 def template_fields(template: str) -> list[str]:
     """The field names a template uses, in order."""
-    return _FIELD.findall(template)
+    return [name for name in _FIELD.findall(template) if name]
 
 
 def template_problem(template: str) -> str | None:
     """Why `template` is not a valid rule text, or None: a brace that is not part of a plain
-    `{name}` (format specs, conversions, attribute or index access, stray braces)."""
+    `{name}` or an escaped `{{` / `}}` (format specs, conversions, attribute or index access,
+    stray braces)."""
     rest = _FIELD.sub("", template)
     stray = _BRACE.search(rest)
     if stray is None:
@@ -89,19 +91,37 @@ def template_problem(template: str) -> str | None:
             "fields are written {name} only, with no format spec, attribute or index")
 
 
+@lru_cache(maxsize=4096)
+def _parts(template: str) -> tuple[tuple[str, str | None], ...]:
+    """A template split once into (literal, field name) pairs."""
+    parts, start = [], 0
+    for match in _FIELD.finditer(template):
+        if match.group(1) is None:                  # an escaped brace
+            parts.append((template[start:match.start()] + match.group()[0], None))
+        else:
+            parts.append((template[start:match.start()], match.group(1)))
+        start = match.end()
+    parts.append((template[start:], None))
+    return tuple(parts)
+
+
 def fill(template: str, values: Mapping[str, Any], show: Callable[[Any], str] = str, *,
          limit: int = MAX_FILLED_CHARS) -> str:
     """`template` with each `{name}` replaced by `show(values[name])`; names not in `values` are
-    left as written. The result is cut to `limit` characters (a list of 300 sites fills a long
-    sentence; nothing fills gigabytes)."""
+    left as written, and so is anything else in braces. The result is cut to `limit` characters
+    (a list of 300 sites fills a long sentence; nothing fills gigabytes)."""
     if "{" not in template:
         return template
-
-    def one(match: re.Match) -> str:
-        name = match.group(1)
-        if name not in values:
-            return match.group()
-        return show(values[name])[:limit]
-
-    text = _FIELD.sub(one, template)
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    out = []
+    size = 0
+    for literal, name in _parts(template):
+        out.append(literal)
+        size += len(literal)
+        if name is not None:
+            shown = show(values[name])[:limit] if name in values else "{" + name + "}"
+            out.append(shown)
+            size += len(shown)
+        if size > limit:
+            break
+    text = "".join(out)
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"

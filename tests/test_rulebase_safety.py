@@ -1,0 +1,139 @@
+"""Custom rule bases written by a curious author (issue 20, item 6): each repro of the issue is
+refused when the rule base is loaded, with the file named, so `rules check` catches what
+`evaluate` would otherwise crash or hang on.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from advisor import evaluate
+from advisor.claims.check import check_claim, claims_rulebase
+from advisor.cli.app import cli
+from advisor.errors import RuleBaseError
+from advisor.kernel.rulebase import load, shipped_rules_dir
+from advisor.kernel.text import fill
+
+GOOD = {"name": "Acme", "sector": "retail", "employees": 12}
+RULE = {"id": "custom-rule", "title": "A custom rule", "when": {"sector": "retail"},
+        "then": {"recommend": "implement", "standard": "ISO 9001", "driver": "internal"},
+        "text": "Retail shops should implement ISO 9001.", "rationale": "Because.",
+        "source": "A consultant", "examples": {"fires": [{"sector": "retail"}],
+                                               "not_fires": [{"sector": "mining"}]}}
+
+
+def copied(tmp_path: Path) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), folder)
+    return folder
+
+
+def with_file(tmp_path: Path, text: str, name: str = "zz_custom.yaml") -> Path:
+    folder = copied(tmp_path)
+    (folder / name).write_text(text)
+    return folder
+
+
+def rules_file(**changes) -> str:
+    return yaml.safe_dump({"rules": [{**RULE, **changes}]}, sort_keys=False)
+
+
+def rejected(folder: Path, *fragments: str) -> str:
+    with pytest.raises(RuleBaseError) as err:
+        load(folder)
+    for fragment in fragments:
+        assert fragment in str(err.value), str(err.value)
+    result = CliRunner().invoke(cli, ["--rules", str(folder), "rules", "check"])
+    assert result.exit_code == 1 and "internal error" not in result.stderr, result.output
+    return str(err.value)
+
+
+BILLION_LAUGHS = ("a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+                  + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+                            for p, n in zip("abcdefgh", "bcdefghi"))
+                  + "rules: []\n")
+
+
+def test_a_billion_laughs_rule_file_is_refused_not_expanded(tmp_path):
+    """The repro: a 1 KB rule file with nested aliases grew to 1.4 GB through the cache."""
+    rejected(with_file(tmp_path, BILLION_LAUGHS), "zz_custom.yaml", "aliases")
+
+
+def test_aliases_in_a_rule_file_are_refused(tmp_path):
+    text = ("rules:\n  - &r " + yaml.safe_dump(RULE, default_flow_style=True)
+            + "  - *r\n")
+    rejected(with_file(tmp_path, text), "zz_custom.yaml", "aliases (*name)")
+
+
+@pytest.mark.parametrize("text", ["{standard:>3000000000}", "{sector.__class__.__mro__}",
+                                  "{sector[0]}", "{sector!r}", "a { b"])
+def test_rule_texts_take_fields_by_name_only(tmp_path, text):
+    """The repro: `{standard:>3000000000}` took 11 GB, `{x.__class__.__mro__}` walked objects."""
+    rejected(with_file(tmp_path, rules_file(text=f"Shops should. {text}")),
+             "zz_custom.yaml", "rule custom-rule", "field 'text'", "not a plain {field}")
+
+
+def test_the_one_template_function_is_bounded_and_never_reaches_attributes():
+    assert fill("{a.__class__} {b:>99999} {c}", {"a": 1, "b": 2, "c": 3}) == \
+        "{a.__class__} {b:>99999} 3"
+    assert len(fill("{x} {x} {x}", {"x": "y" * 1_000_000})) <= 4000
+
+
+@pytest.mark.parametrize("name", ["$s", "sid", "id", "_unknown", "$eq", "Has Space", "1x"])
+def test_fact_names_must_be_identifiers_the_engines_do_not_reserve(tmp_path, name):
+    """The repro: a fact named `$s` hung durable_rules; `sid` and `_unknown` never fired."""
+    folder = copied(tmp_path)
+    meta = yaml.safe_load((folder / "rulebase.yaml").read_text())
+    meta["facts"][name] = {"type": "bool", "description": "x"}
+    (folder / "rulebase.yaml").write_text(yaml.safe_dump(meta, sort_keys=False))
+    rejected(folder, "rulebase.yaml", "cannot name a fact")
+
+
+def test_an_empty_rule_base_is_an_error_naming_the_file(tmp_path):
+    """The repro: an empty rule base raised a bare KeyError in every evaluate."""
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "rulebase.yaml").write_text('version: "1"\n')
+    rejected(folder, "effort.yaml", "is missing")
+    shutil.copy(shipped_rules_dir() / "effort.yaml", folder)
+    rejected(folder, "rulebase.yaml", "no rule file holds any rules")
+    result = CliRunner().invoke(cli, ["--rules", str(folder), "evaluate", "-"],
+                                input='{"name": "A", "sector": "retail", "employees": 3}')
+    assert result.exit_code == 1 and "KeyError" not in result.output
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: e["tables"].update(qms="oops"),
+    lambda e: e["tables"]["ems"]["columns"].update(high=[1, 2]),
+    lambda e: e.pop("months"),
+    lambda e: e["standards"].update({"ISO 14001": {"table": "nope"}}),
+    lambda e: e["tables"]["isms"].update(bands=[[10, "five"]]),
+], ids=["table not a mapping", "short column", "no months", "unknown table", "days not numbers"])
+def test_a_broken_effort_file_fails_rules_check_not_every_evaluate(tmp_path, damage):
+    """The repro: a broken effort.yaml passed `rules check`, then failed every `evaluate`."""
+    folder = copied(tmp_path)
+    effort = yaml.safe_load((folder / "effort.yaml").read_text())
+    damage(effort)
+    (folder / "effort.yaml").write_text(yaml.safe_dump(effort))
+    rejected(folder, "effort.yaml")
+
+
+def test_a_half_written_rule_file_is_an_error_naming_it(tmp_path):
+    folder = copied(tmp_path)
+    text = (folder / "market.yaml").read_text()
+    (folder / "market.yaml").write_text(text[:len(text) // 2])
+    rejected(folder, "market.yaml")
+
+
+def test_a_two_day_certificate_is_not_credible_as_it_stands():
+    check = check_claim({"supplier": "Acme Ltd", "standard": "ISO 9001:2015",
+                         "certification_body": "BSI Assurance UK Ltd", "accreditation_body": "UKAS",
+                         "certificate_number": "FM 1", "scope": "Machining",
+                         "issued": "2026-06-28", "expires": "2026-06-30", "as_of": "2026-06-30"})
+    assert check.verdict != "credible"
+    assert "validity-implausibly-short" in [f.rule for f in check.red_flags]
+    assert evaluate(GOOD)                                 # the advice rule base is untouched
