@@ -180,3 +180,29 @@ def test_csv_cells_from_the_input_cannot_run_as_spreadsheet_formulas(tmp_path):
     sheet.write_text('supplier,standard,as_of\n"=HYPERLINK(""http://x"")",ISO 9001,2026-06-30\n')
     table = rows(run(str(sheet), "--format", "csv").stdout)
     assert table[0]["supplier"].startswith("'=HYPERLINK")
+
+
+def test_a_supplier_list_is_checked_as_a_stream(tmp_path, monkeypatch):
+    """Issue 20: check-claim held every result in memory (15.5 KB a claim). Now each result is
+    written and dropped soon after: a handful are alive at a time, whatever the length."""
+    import weakref
+    from advisor.claims import check as check_module
+    sheet = tmp_path / "many.csv"
+    sheet.write_text("supplier,standard,as_of\n" + "".join(
+        f"Supplier {n},ISO 9001:2015,2026-06-30\n" for n in range(60)))
+    refs: list = []
+    most = 0
+    real = check_module.check_file
+
+    def watched(*args, **kw):
+        nonlocal most
+        for result in real(*args, **kw):
+            refs.append(weakref.ref(result))
+            most = max(most, sum(ref() is not None for ref in refs))
+            yield result
+
+    monkeypatch.setattr(check_module, "check_file", watched)
+    result = run(str(sheet), "--format", "markdown", "--output", str(tmp_path / "out.md"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.md").read_text().count("Supplier ") >= 120
+    assert most <= 5

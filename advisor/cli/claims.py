@@ -1,12 +1,16 @@
 """`iso-advisor check-claim`: is a supplier's "ISO certified" claim credible? (contract §6)."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import click
 
 from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.signals import between_records
 from advisor.errors import AdvisorError
+
+MAX_LISTED_FAILURES = 1000     # on stderr; every failure is in the output
 
 
 def _claims_in(rules: Path | None) -> Path | None:
@@ -38,20 +42,30 @@ def check_claim_command(ctx: click.Context, settings: Settings, file: str, fmt: 
     A claim that cannot be read gets a record saying why; the others are still checked, and
     the exit code is 1.
     """
-    from advisor.render.claims import CLAIM_FORMATS
     from advisor.claims.check import check_file
+    from advisor.render.claims import is_single, write_claims
     from advisor.render.output import atomic_output
 
-    results = list(check_file(file, rules=claim_rules or _claims_in(settings.rules),
-                              engine=settings.engine))
-    single = len(results) == 1 and results[0].location is None
-    if single and results[0].error is not None:      # one claim: an error, as `evaluate` gives
-        raise AdvisorError(list(results[0].error.problems))
+    results = check_file(file, rules=claim_rules or _claims_in(settings.rules),
+                         engine=settings.engine)
+    head = list(itertools.islice(results, 2))
+    if is_single(head) and head[0].error is not None:   # one claim: an error, as `evaluate` gives
+        raise AdvisorError(list(head[0].error.problems))
+    failures: list[str] = []
+
+    def noted(items):
+        for result in items:
+            if result.error is not None and len(failures) < MAX_LISTED_FAILURES:
+                failures.append(f"error: {result.source}: {result.error.message()}")
+            yield result
+
     with atomic_output(output, newline="") as stream:
-        stream.write(CLAIM_FORMATS[fmt](results, single))
-    failed = [r for r in results if r.error is not None]
-    for result in failed:
-        click.echo(f"error: {result.source}: {result.error.message()}", err=True)
-    if failed:
-        click.echo(f"{len(failed)} of {len(results)} claims could not be checked", err=True)
+        tally = write_claims(noted(between_records(itertools.chain(head, results))), stream, fmt)
+    for line in failures:
+        click.echo(line, err=True)
+    if tally.failed > len(failures):
+        click.echo(f"... and {tally.failed - len(failures):,} more; every one is in the output",
+                   err=True)
+    if tally.failed:
+        click.echo(f"{tally.failed} of {tally.total} claims could not be checked", err=True)
         ctx.exit(1)
