@@ -74,7 +74,7 @@ def test_dense_and_empty_profiles_evaluate_without_engine_errors(rb):
 def test_sessions_are_deleted_after_each_evaluation(rb):
     engine = engine_module.engine_for(rb.at(dt.date.today()))   # the rules evaluate() uses today
     evaluate({"name": "A", "sector": "retail", "employees": 5}, rules=rb)
-    assert engine._traces == {} and engine._failures == {}
+    assert engine_module._traces == {} and engine_module._failures == {}
 
 
 @needs_durable
@@ -88,7 +88,7 @@ def test_a_failing_rule_action_surfaces_as_an_error_naming_rule_and_profile(rb, 
     class Traces(dict):
         def __setitem__(self, key, value):
             super().__setitem__(key, ExplodingTrace(value))
-    monkeypatch.setattr(engine, "_traces", Traces())
+    monkeypatch.setattr(engine_module, "_traces", Traces())
     with pytest.raises(EngineError, match=r"rule \S+ failed in its action.*boom.*profile 'Acme'"):
         evaluate({"name": "Acme", "sector": "construction", "employees": 80}, rules=rb)
 
@@ -121,7 +121,7 @@ def test_ctrl_c_inside_a_rule_action_is_not_swallowed(rb, monkeypatch):
     class Traces(dict):
         def __setitem__(self, key, value):
             super().__setitem__(key, InterruptedTrace(value))
-    monkeypatch.setattr(engine, "_traces", Traces())
+    monkeypatch.setattr(engine_module, "_traces", Traces())
     with pytest.raises(KeyboardInterrupt):
         evaluate({"name": "Acme", "sector": "construction", "employees": 80}, rules=rb)
-    assert engine._failures == {}
+    assert engine_module._failures == {}

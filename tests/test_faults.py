@@ -170,7 +170,7 @@ def patch_rule_actions(rb, monkeypatch, trace_type: type[list]) -> None:
         traces.bad = fact["name"] == "Bad"
         return real_fire(stratum, fact)
 
-    monkeypatch.setattr(engine, "_traces", traces)
+    monkeypatch.setattr(engine_module, "_traces", traces)
     monkeypatch.setattr(engine, "fire", fire)
 
 

@@ -10,7 +10,9 @@ surfaced; the session deleted in `finally`; one lock so only one session is ever
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
 import re
 import sys
@@ -139,29 +141,39 @@ def _parseable(value: Any) -> Any:
 
 
 class DurableEngine:
-    """Runs one rule base's strata on durable_rules; `fire()` returns the keys that fired."""
+    """Runs one rule base's strata on durable_rules; `fire()` returns the keys that fired.
+
+    durable_rules can never delete a ruleset (each costs about 1.4 MB for the life of the
+    process), so rulesets are named by their content and registered once per process: a rule
+    base edited and reloaded a hundred times by a long-running process registers only the
+    rulesets whose rules changed. What remains is that cost for every distinct ruleset ever
+    loaded. Actions record their position in their ruleset; each engine maps it to its keys.
+    """
 
     name = "durable"
 
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
-        self._traces: dict[str, list[int]] = {}      # session id -> indexes of fired rules
-        self._failures: dict[str, tuple[str, BaseException]] = {}   # session id -> (rule, error)
         self._rulesets: list[list[str]] = []      # per stratum: ruleset names
-        self._keys: dict[int, str] = {}
+        self._keys: dict[str, list[str]] = {}     # ruleset name -> rule key per position
         definitions: dict[str, dict] = {}
-        prefix = f"rb{rulebase.digest}"
-        for stratum, layer in enumerate(rulebase.strata):
+        for layer in rulebase.strata:
             names = []
-            for chunk_no, chunk in enumerate(self._chunks(layer)):
-                name = f"{prefix}_{stratum}_{chunk_no}"
-                definitions[name] = self._ruleset(chunk)
+            for chunk in self._chunks(layer):
+                conditions = [compile_condition(inst.condition) for inst in chunk]
+                name = "c" + hashlib.sha256(json.dumps(conditions, sort_keys=True).encode()
+                                            ).hexdigest()[:32]
+                self._keys[name] = [inst.key for inst in chunk]
+                if name not in _registered_rulesets and name not in definitions:
+                    definitions[name] = self._ruleset(conditions)
                 names.append(name)
             self._rulesets.append(names)
-        try:
-            _get_host().register_rulesets(definitions)
-        except Exception as exc:
-            raise EngineError(f"durable_rules refused the rule base: {exc}") from exc
+        if definitions:
+            try:
+                _get_host().register_rulesets(definitions)
+            except Exception as exc:
+                raise EngineError(f"durable_rules refused the rule base: {exc}") from exc
+            _registered_rulesets.update(definitions)
 
     @staticmethod
     def _chunks(layer: list[RuleInstance]) -> list[list[RuleInstance]]:
@@ -174,62 +186,71 @@ class DurableEngine:
                 size = 0
             chunks[-1].append(inst)
             size += tests
-        return [c for c in chunks if c] or [[]]
+        return [sorted(c, key=lambda inst: inst.index) for c in chunks if c] or [[]]
 
-    def _ruleset(self, chunk: list[RuleInstance]) -> dict:
+    @staticmethod
+    def _ruleset(conditions: list[dict]) -> dict:
+        """A fresh definition (register_rulesets mutates it): rule i fires in position order."""
         definition: dict[str, dict] = {}
-        for inst in chunk:
-            self._keys[inst.index] = inst.key
-            definition[f"r{inst.index}"] = {"all": [{"m": compile_condition(inst.condition)}],
-                                            "pri": inst.index,
-                                            "run": self._action(inst.index, inst.key)}
+        for position, condition in enumerate(conditions):
+            definition[f"r{position}"] = {"all": [{"m": condition}], "pri": position,
+                                          "run": _action(position)}
         definition["sentinel"] = {"all": [{"m": {"t": "fact"}}], "pri": 2**30,
-                                  "run": self._action(-1, "sentinel")}
+                                  "run": _action(-1)}
         return definition
-
-    def _action(self, index: int, key: str):
-        """The action of one rule: record its index in the session's trace.
-
-        durable_rules swallows whatever an action raises, Ctrl-C included (it catches
-        BaseException), so a failure is kept aside and raised by fire() instead of being lost.
-        """
-        def record(c) -> None:
-            sid = c.s.sid
-            try:
-                if index >= 0:
-                    self._traces[sid].append(index)
-            except BaseException as exc:  # noqa: B036 - re-raised by fire()
-                self._failures[sid] = (key, exc)
-        return record
 
     def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
         """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in order."""
         host = _get_host()
-        fired: list[int] = []
+        fired: list[str] = []
         encoded = encode_fact(fact, "")     # once per stratum (durable_rules only reads it)
         with _lock:
             for name in self._rulesets[stratum]:
+                keys = self._keys[name]
                 sid = encoded["sid"] = str(next(_sessions))
-                self._traces[sid] = []
+                _traces[sid] = []
                 try:
                     host.assert_fact(name, encoded)
                 except Exception as exc:
                     # No delete_state here: deleting a session in which no action ran crashes
                     # the process; a failed session is left behind instead (about 1.4 MB).
-                    self._traces.pop(sid, None)
+                    _traces.pop(sid, None)
                     message = getattr(exc, "message", None) or str(exc)
                     raise EngineError(f"durable_rules failed in ruleset {name}: {message}") from exc
                 try:
-                    if sid in self._failures:
-                        key, exc = self._failures.pop(sid)
+                    if sid in _failures:
+                        position, exc = _failures.pop(sid)
                         if not isinstance(exc, Exception):   # Ctrl-C, SystemExit: not ours to eat
                             raise exc
+                        key = keys[position] if position >= 0 else "sentinel"
                         raise EngineError(f"rule {key} failed in its action: {exc!r}")
-                    fired.extend(self._traces[sid])
+                    fired.extend(keys[position] for position in _traces[sid])
                 finally:
-                    self._traces.pop(sid, None)
+                    _traces.pop(sid, None)
                     host.delete_state(name, sid)
-        return [self._keys[i] for i in dict.fromkeys(fired)]
+        return list(dict.fromkeys(fired))
+
+
+def _action(position: int):
+    """The action of one rule: record its position in the session's trace.
+
+    durable_rules swallows whatever an action raises, Ctrl-C included (it catches
+    BaseException), so a failure is kept aside and raised by fire() instead of being lost.
+    """
+    def record(c) -> None:
+        sid = c.s.sid
+        try:
+            if position >= 0:
+                _traces[sid].append(position)
+        except BaseException as exc:  # noqa: B036 - re-raised by fire()
+            _failures[sid] = (position, exc)
+    return record
+
+
+_traces: dict[str, list[int]] = {}          # session id -> positions of the rules that fired
+_failures: dict[str, tuple[int, BaseException]] = {}   # session id -> (position, error)
+_registered_rulesets: set[str] = set()      # content names, registered once per process
+MAX_ENGINES = 32                            # engines kept per process (they are small now)
 
 
 def engine_for(rulebase: RuleBase) -> DurableEngine:
@@ -237,5 +258,7 @@ def engine_for(rulebase: RuleBase) -> DurableEngine:
     with _lock:
         engine = _registered.get(rulebase.digest)
         if engine is None:
+            if len(_registered) >= MAX_ENGINES:
+                del _registered[next(iter(_registered))]
             engine = _registered[rulebase.digest] = DurableEngine(rulebase)
     return engine
