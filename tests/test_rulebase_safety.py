@@ -98,9 +98,10 @@ def test_an_empty_rule_base_is_an_error_naming_the_file(tmp_path):
     folder = tmp_path / "rules"
     folder.mkdir()
     (folder / "rulebase.yaml").write_text('version: "1"\n')
-    rejected(folder, "effort.yaml", "is missing")
-    shutil.copy(shipped_rules_dir() / "effort.yaml", folder)
     rejected(folder, "rulebase.yaml", "no rule file holds any rules")
+    shutil.copy(shipped_rules_dir() / "effort.yaml", folder)
+    (folder / "market.yaml").write_text("rules:\n")          # caught while being written
+    rejected(folder, "market.yaml")
     result = CliRunner().invoke(cli, ["--rules", str(folder), "evaluate", "-"],
                                 input='{"name": "A", "sector": "retail", "employees": 3}')
     assert result.exit_code == 1 and "KeyError" not in result.output

@@ -115,10 +115,7 @@ def read_context(data: Mapping[str, Any], folder: Path) -> tuple[Context, list[t
         return shipped_context(), [(catalog.VOCABULARY_FILE, f"vocabularies.{name}: is missing "
                                     "(the profile reads it)") for name in missing]
     context = shipped_context() if cat is catalog.shipped() else context_of(cat)
-    if "effort.yaml" not in data:
-        problems.append(("effort.yaml", "is missing: every 'advice' rule base needs its audit-day "
-                                        "tables"))
-    else:
+    if "effort.yaml" in data:
         with catalog.using(cat):
             problems += [("effort.yaml", p) for p in effort_problems(data["effort.yaml"] or {})]
     return context, problems
