@@ -152,3 +152,18 @@ def test_the_engine_option_applies_to_batch():
     chosen = CliRunner().invoke(cli, ["--engine", "python", "batch", MIXED, "--format", "jsonl"])
     assert chosen.stdout == run(MIXED, "--format", "jsonl").stdout
     assert chosen.exit_code == 1 and chosen.stderr.startswith("scored 8 profiles, 4 failed:")
+
+
+def test_an_output_that_is_an_input_is_refused_before_anything_is_read(tmp_path):
+    """Issue 20: `batch in.csv -o in.csv` replaced the client portfolio with the scores."""
+    import os
+    sheet = tmp_path / "in.csv"
+    sheet.write_text("name,sector,employees\nA,retail,3\n")
+    os.link(sheet, tmp_path / "same.csv")
+    for output in (sheet, tmp_path / "same.csv", tmp_path / "new.csv"):
+        args = ["batch", str(sheet) if output != tmp_path / "new.csv" else str(tmp_path),
+                "-o", str(output)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1 and "would replace the data being read" in result.stderr
+    assert sheet.read_text() == "name,sector,employees\nA,retail,3\n"
+    assert not (tmp_path / "new.csv").exists()

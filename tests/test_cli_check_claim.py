@@ -206,3 +206,11 @@ def test_a_supplier_list_is_checked_as_a_stream(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out.md").read_text().count("Supplier ") >= 120
     assert most <= 5
+
+
+def test_an_output_that_is_the_claim_file_is_refused(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text((CLAIMS / "suppliers.csv").read_text())
+    result = run(str(path), "--format", "csv", "--output", str(path))
+    assert result.exit_code == 1 and "would replace the data being read" in result.stderr
+    assert path.read_text() == (CLAIMS / "suppliers.csv").read_text()

@@ -77,3 +77,11 @@ def test_a_claims_rule_base_cannot_evaluate_a_profile():
     from advisor.kernel.rulebase import shipped_rules_dir
     result = run("--rules", str(shipped_rules_dir() / "claims"), "evaluate", SAMPLE)
     assert result.exit_code == 1 and "'claims' rule base" in result.stderr
+
+
+def test_an_output_that_is_the_profile_is_refused(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: A\nsector: retail\nemployees: 3\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(path), "--output", str(path)])
+    assert result.exit_code == 1 and "would replace the data being read" in result.stderr
+    assert path.read_text() == "name: A\nsector: retail\nemployees: 3\n"

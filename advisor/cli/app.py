@@ -9,6 +9,7 @@ import contextlib
 import errno
 import importlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from advisor.advice import catalog
 from advisor import engines
 from advisor.advice.assess import evaluate
 from advisor.cli.signals import stop_like_interrupt
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, InputError, Problem
 from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
 from advisor.inputs.loaders import load_profile
 from advisor.render.output import write_text
@@ -132,6 +133,32 @@ def output_option(f):
                         default=None, help="Write to this file (whole or not at all) instead of stdout.")(f)
 
 
+def refuse_output_over_inputs(output: str | None, inputs: tuple[str, ...] | list[str],
+                              suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse, before anything is read, an --output that is one of the inputs (through links
+    and hard links too), or a file with an input suffix inside an input folder: writing it
+    would replace the data being scored with the scores."""
+    if output in (None, "-"):
+        return
+    target = Path(output)
+    try:
+        info = target.stat()
+    except OSError:
+        info = None
+    for given in inputs:
+        if given == "-":
+            continue
+        path = Path(given)
+        same = info is not None and path.exists() and os.path.samefile(path, target)
+        inside = (path.is_dir() and target.suffix.lower() in suffixes
+                  and os.path.realpath(target.parent) == os.path.realpath(path))
+        if same or inside:
+            raise InputError([Problem(
+                "is " + ("an input of this command" if same else "in an input folder, and would be "
+                         "read as an input") + ": writing it would replace the data being read; "
+                "choose another --output", source=str(output))])
+
+
 @cli.command("evaluate")
 @click.argument("profile", type=click.Path(dir_okay=True, allow_dash=True, path_type=str))
 @click.option("--format", "fmt", type=click.Choice(OUTPUT_FORMATS), default="text",
@@ -147,6 +174,7 @@ def output_option(f):
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
                      explain_standard: str | None, as_of=None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
+    refuse_output_over_inputs(output, [profile])
     as_of = as_of.date() if as_of else None
     if explain_standard is None and fmt != "json":
         organization = load_profile(profile)

@@ -7,7 +7,8 @@ from typing import Iterable, Iterator, TypeVar
 
 import click
 
-from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.app import (Settings, cli, output_option, pass_settings,
+                              refuse_output_over_inputs)
 from advisor.cli.signals import between_records
 
 T = TypeVar("T")
@@ -52,6 +53,8 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     from advisor.render.batch import BATCH_FORMATS, failure_report, summary_text, write_batch
     from advisor.render.output import atomic_output
 
+    from advisor.advice.batch import BATCH_SUFFIXES
+    refuse_output_over_inputs(output, inputs, BATCH_SUFFIXES)
     available = default_jobs()
     if jobs is not None and jobs > available:
         click.echo(f"note: --jobs {jobs} is more than the {available} CPUs this process may use; "

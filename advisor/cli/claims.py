@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.app import (Settings, cli, output_option, pass_settings,
+                              refuse_output_over_inputs)
 from advisor.cli.signals import between_records
 from advisor.errors import AdvisorError
 
@@ -46,6 +47,7 @@ def check_claim_command(ctx: click.Context, settings: Settings, file: str, fmt: 
     from advisor.render.claims import is_single, write_claims
     from advisor.render.output import atomic_output
 
+    refuse_output_over_inputs(output, [file])
     results = check_file(file, rules=claim_rules or _claims_in(settings.rules),
                          engine=settings.engine)
     head = list(itertools.islice(results, 2))
