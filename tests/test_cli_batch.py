@@ -45,7 +45,9 @@ def test_failures_are_summarised_on_stderr_with_file_row_field_and_valid_values(
     for where in FAILED:
         assert any(where in line for line in lines[1:]), where
     bank = next(line for line in lines if "e-sheet.csv, row 3" in line)
-    assert "field 'sector'" in bank and "(valid: aerospace_defence" in bank
+    assert "field 'sector'" in bank and "did you mean 'mining'?" in bank
+    assert "(valid:" not in bank                     # listed once for the run, not per row
+    assert lines[lines.index("valid values:") + 1].startswith("  sector: aerospace_defence, ")
     assert "Traceback" not in result.output
 
 

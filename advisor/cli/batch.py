@@ -48,6 +48,18 @@ def _terminate_like_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An encoding Python knows, or a usage error that says so."""
+    if value is None:
+        return None
+    import codecs
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise click.BadParameter(f"'{value}' is not a known encoding (try utf-8, cp1252, "
+                                 "latin-1, utf-16)") from None
+
+
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "markdown"]),
@@ -58,21 +70,42 @@ def _terminate_like_interrupt() -> Iterator[None]:
 @click.option("--summary", is_flag=True,
               help="Add a portfolio view: decisions per standard and the most common reasons "
                    "(appended for json and markdown, on stderr for csv and jsonl).")
+@click.option("--sheet", default=None, metavar="NAME",
+              help="The sheet of .xlsx inputs to read (default: the first).")
+@click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=None,
+              help="Column separator of CSV inputs (default: detected from the header).")
+@click.option("--encoding", default=None, callback=_codec, metavar="NAME",
+              help="Text encoding of CSV inputs, such as utf-8, cp1252, utf-16 (default: "
+                   "detected; Windows-1252 when the file is not UTF-8, with a note).")
+@click.option("--id-column", default=None, metavar="NAME",
+              help="Column (or key) holding the client id carried into every output record "
+                   "(default: a column named id or client_id, if any).")
+@click.option("--keep-columns", is_flag=True,
+              help="Carry unknown columns into the output instead of failing their rows.")
 @pass_settings
 @click.pass_context
 def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...], fmt: str,
-                  output: str | None, jobs: int | None, summary: bool) -> None:
-    """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv).
+                  output: str | None, jobs: int | None, summary: bool, sheet: str | None,
+                  delimiter: str | None, encoding: str | None, id_column: str | None,
+                  keep_columns: bool) -> None:
+    """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv, .tsv,
+    .xlsx).
 
     One record per profile, in input order. A profile that cannot be scored gets a record with
-    an error; the others are still scored, and the exit code is 1.
+    an error; the others are still scored, and the exit code is 1. Every data row of a
+    spreadsheet is one record, so scored + failed is the number of rows read.
     """
     from advisor.advice.batch import score_paths_for_output
+    from advisor.inputs.tables import TableOptions
     from advisor.render.batch import BATCH_FORMATS, failure_report, summary_text, write_batch
     from advisor.render.output import atomic_output
 
+    options = TableOptions(sheet=sheet, delimiter=delimiter, encoding=encoding,
+                           id_column=id_column, keep_columns=keep_columns,
+                           notes=lambda text: click.echo(f"note: {text}", err=True))
     results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
-                                     rules=settings.rules, engine=settings.engine)
+                                     rules=settings.rules, engine=settings.engine,
+                                     options=options)
     with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
         portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:

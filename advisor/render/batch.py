@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import IO, Iterable, Union
 
 from advisor.advice import catalog
-from advisor.advice.batch import BatchError, Portfolio, Result, Scored
+from advisor.advice.batch import BatchError, Portfolio, Result, Scored, brief
 from advisor.advice.models import Assessment
 
 def csv_columns() -> tuple[str, ...]:
@@ -46,7 +47,9 @@ class BatchFormat:
     def __init__(self, summary: bool = False):
         self.summary = summary
 
-    def header(self) -> str:
+    def header(self, first: Row | None) -> str:
+        """Written before the first record, which tells whether records carry ids and kept
+        columns (None: there are no records)."""
         return ""
 
     def record(self, source: str, result: Row) -> str:
@@ -71,23 +74,41 @@ class CsvFormat(BatchFormat):
         self._buffer.truncate()
         return text
 
-    def header(self) -> str:
-        return self._row(csv_columns())
+    def header(self, first: Row | None) -> str:
+        """Contract columns; `id` first when the input has ids, kept columns last (with
+        `other_columns` for kept columns that later files add)."""
+        self._with_id = first is not None and first.record_id is not None
+        self._kept = [name for name, _ in first.columns] if first is not None else []
+        return self._row((["id"] if self._with_id else []) + list(csv_columns()) + self._kept
+                         + (["other_columns"] if self._kept else []))
 
     def record(self, source: str, result: Row) -> str:
-        """Text cells (source, organization, error) are neutralised; the others are fixed words."""
+        """Text cells (source, organization, error, ids, kept columns) are neutralised; the
+        others are fixed words."""
         if isinstance(result, BatchError):
-            return self._row([neutralise(source), neutralise(_organization(result)),
-                              *[""] * len(catalog.NAMES), "",
-                              neutralise(result.message().replace("\n", " "))])
-        return self._row([neutralise(source), neutralise(result.organization),
-                          *result.decisions, result.top, ""])
+            cells = [neutralise(source), neutralise(_organization(result)),
+                     *[""] * len(catalog.NAMES), "",
+                     neutralise(result.message().replace("\n", " "))]
+        else:
+            cells = [neutralise(source), neutralise(result.organization), *result.decisions,
+                     result.top, ""]
+        if self._with_id:
+            cells.insert(0, neutralise(result.record_id or ""))
+        if self._kept:
+            given = dict(result.columns)
+            cells += [neutralise(given.pop(name, "")) for name in self._kept]
+            cells.append(neutralise("; ".join(f"{k}={v}" for k, v in given.items())))
+        return self._row(cells)
 
 
 def record_json(source: str, result: Row) -> str:
     """One record as compact JSON: source and organization, then `assessment` or `error`."""
-    head = (f'{{"source": {json.dumps(source, ensure_ascii=False)}, "organization": '
-            f'{json.dumps(_organization(result) or None, ensure_ascii=False)}, ')
+    head = f'{{"source": {json.dumps(source, ensure_ascii=False)}, '
+    if result.record_id is not None:
+        head += f'"id": {json.dumps(result.record_id, ensure_ascii=False)}, '
+    if result.columns:
+        head += f'"columns": {json.dumps(dict(result.columns), ensure_ascii=False)}, '
+    head += f'"organization": {json.dumps(_organization(result) or None, ensure_ascii=False)}, '
     if isinstance(result, BatchError):
         return head + f'"error": {json.dumps(result.to_dict(), ensure_ascii=False)}}}'
     return head + f'"assessment": {result.json}}}'
@@ -110,7 +131,7 @@ class JsonFormat(BatchFormat):
         super().__init__(summary)
         self._first = True
 
-    def header(self) -> str:
+    def header(self, first: Row | None) -> str:
         return '{"records": [' if self.summary else "["
 
     def record(self, source: str, result: Row) -> str:
@@ -134,9 +155,11 @@ class MarkdownFormat(BatchFormat):
 
     summary_on_stderr = False
 
-    def header(self) -> str:
-        return ("| source | organization | certify | implement | first | error |\n"
-                "|---|---|---|---|---|---|\n")
+    def header(self, first: Row | None) -> str:
+        self._with_id = first is not None and first.record_id is not None
+        return (("| id " if self._with_id else "")
+                + "| source | organization | certify | implement | first | error |\n"
+                + ("|---" if self._with_id else "") + "|---|---|---|---|---|---|\n")
 
     def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
@@ -144,6 +167,8 @@ class MarkdownFormat(BatchFormat):
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
                      ", ".join(_planned(result, "implement")), result.top, ""]
+        if self._with_id:
+            cells.insert(0, result.record_id or "")
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
     def footer(self, portfolio: Portfolio) -> str:
@@ -178,13 +203,33 @@ def summary_text(portfolio: Portfolio) -> str:
 
 
 def failure_report(portfolio: Portfolio) -> list[str]:
-    """`scored N profiles, K failed:` then one line per problem: file, row, field, what is valid."""
+    """`scored N profiles, K failed:`, one line per problem (file, row, field, closest matches),
+    records failing for the same reason (a bad header) once with their count, then the valid
+    values of each field named, listed once for the whole run."""
     lines = [f"scored {portfolio.scored} profiles, {portfolio.failed} failed:"]
+    valid: dict[str, str] = {}
+    groups: list[list] = []                   # [problem lines, first failure, last, count]
     for failure in portfolio.failures:
-        lines += [f"  {problem}" for problem in failure.problems]
+        for p in failure.problems:
+            if p.valid and p.field and brief(p) is not p:
+                valid.setdefault(re.sub(r"\[\d+\]", "", p.field), p.valid)
+        key = [str(brief(p)) for p in failure.problems]
+        if groups and groups[-1][0] == key:
+            groups[-1][2:] = [failure, groups[-1][3] + 1]
+        else:
+            groups.append([key, failure, failure, 1])
+    for key, first, last, count in groups:
+        lines += [f"  {text}" for text in key]
+        if count > 1:
+            lines.append(f"    (the same for {count:,} records, {first.source} to {last.source})")
     hidden = portfolio.failed - len(portfolio.failures)
     if hidden:
         lines.append(f"  ... and {hidden} more; every failure is in the output's error column")
+    if any("unknown column" in text for key, *_ in groups for text in key):
+        lines.append("  (pass --keep-columns to carry unknown columns into the output)")
+    if valid:
+        lines.append("valid values:")
+        lines += [f"  {name}: {values}" for name, values in valid.items()]
     return lines
 
 
@@ -200,11 +245,16 @@ def write_batch(results: Iterable[tuple[str, Result | Scored]], stream: IO[str],
     `needs_json`)."""
     renderer = BATCH_FORMATS[fmt](summary)
     portfolio = Portfolio(detailed=summary)
-    stream.write(renderer.header())
+    started = False
     for source, result in results:
         if isinstance(result, Assessment):
             result = Scored.of(result, renderer.needs_json)
+        if not started:
+            stream.write(renderer.header(result))
+            started = True
         portfolio.add(result)
         stream.write(renderer.record(source, result))
+    if not started:
+        stream.write(renderer.header(None))
     stream.write(renderer.footer(portfolio))
     return portfolio
