@@ -47,7 +47,7 @@ def test_failures_are_summarised_on_stderr_with_file_row_field_and_valid_values(
     bank = next(line for line in lines if "e-sheet.csv, row 3" in line)
     assert "field 'sector'" in bank and "did you mean 'mining'?" in bank
     assert "(valid:" not in bank                     # listed once for the run, not per row
-    assert lines[lines.index("valid values:") + 1].startswith("  sector: aerospace_defence, ")
+    assert lines[-1].startswith("valid values for sector: aerospace_defence, ")
     assert "Traceback" not in result.output
 
 
@@ -154,3 +154,46 @@ def test_the_engine_option_applies_to_batch():
     chosen = CliRunner().invoke(cli, ["--engine", "python", "batch", MIXED, "--format", "jsonl"])
     assert chosen.stdout == run(MIXED, "--format", "jsonl").stdout
     assert chosen.exit_code == 1 and chosen.stderr.startswith("scored 8 profiles, 4 failed:")
+
+
+# -- spreadsheets as consultants keep them (issue 16) ---------------------------------------
+
+def test_windows_1252_semicolon_csv_with_ids_and_kept_columns(tmp_path):
+    sheet = tmp_path / "kunden.csv"
+    sheet.write_bytes("Kundennr;name;sector;employees;annual_energy_tj;Notiz\n"
+                      "K-1;Müller GmbH;manufacturing;40;2,5;=HYPERLINK(1)\n"
+                      "K-2;Bäckerei;food_beverage;12;;\n".encode("cp1252"))
+    result = run(str(sheet), "--id-column", "Kundennr", "--keep-columns")
+    assert result.exit_code == 0, result.stderr
+    table = rows(result.stdout)
+    assert list(table[0])[:3] == ["id", "source", "organization"]
+    assert list(table[0])[-2:] == ["Notiz", "other_columns"]
+    assert [(r["id"], r["organization"]) for r in table] == [("K-1", "Müller GmbH"),
+                                                            ("K-2", "Bäckerei")]
+    assert table[0]["Notiz"] == "'=HYPERLINK(1)"             # kept cells neutralised too
+    assert "read as Windows-1252" in result.stderr and "separated by ';'" in result.stderr
+    jsonl = [json.loads(line) for line in run(str(sheet), "--id-column", "Kundennr",
+                                              "--keep-columns", "--format", "jsonl").stdout.splitlines()]
+    assert jsonl[0]["id"] == "K-1" and jsonl[0]["columns"] == {"Notiz": "=HYPERLINK(1)"}
+
+
+def test_unknown_columns_fail_each_row_once_with_the_count(tmp_path):
+    sheet = tmp_path / "c.csv"
+    sheet.write_text("name,sector,employees,notes\n" + "A,retail,5,x\n" * 45)
+    result = run(str(sheet))
+    assert result.exit_code == 1 and len(rows(result.stdout)) == 45
+    lines = result.stderr.splitlines()
+    assert lines[0] == "scored 0 profiles, 45 failed:"
+    assert "unknown column 'notes' (--keep-columns carries unknown columns into the output)" \
+        in lines[1]
+    assert lines[2].startswith("    (the same for 45 records, ") and len(lines) == 3
+    assert lines[2].endswith("c.csv, row 2 to row 46)")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--encoding", "klingon"], "'klingon' is not a known encoding"),
+    (["--delimiter", "|"], "Invalid value for '--delimiter'"),
+])
+def test_spreadsheet_options_are_checked(tmp_path, args, message):
+    result = run(MIXED, *args)
+    assert result.exit_code == 2 and message in result.stderr

@@ -200,19 +200,22 @@ def test_scored_plus_failed_is_the_number_of_rows_in_the_file(tmp_path_factory, 
     """Whatever the encoding, delimiter, and undecodable bytes in rows, every non-blank data row
     is one record, and scoring them gives scored + failed == that number."""
     chunks = []
+    damaged = encoding in ("utf-8", "cp1252")
     for n, row in enumerate([("name", "sector", "employees"), *rows]):
+        if n and n - 1 in corrupt and damaged:    # a marker, replaced by raw bytes below
+            row = ("\u00a4" + row[0], *row[1:])
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerow(row)
         data = buffer.getvalue().encode(encoding)
         if encoding in ("utf-16", "utf-8-sig") and n:
             data = buffer.getvalue().encode(encoding.replace("-sig", "")
                                             .replace("utf-16", "utf-16-le"))  # one BOM, at the start
-        if n and n - 1 in corrupt and encoding in ("utf-8", "cp1252"):
-            data = data[:1] + bad + data[1:]      # raw bytes inside the row's first cell
+        if n and n - 1 in corrupt and damaged:
+            data = data.replace("\u00a4".encode(encoding), bad)   # undecodable, same shape
         chunks.append(data)
     path = write(tmp_path_factory.mktemp("acc"), "p.csv", b"".join(chunks))
     expected = sum(1 for n, row in enumerate(rows)
-                   if any(c.strip() for c in row) or (n in corrupt and encoding in ("utf-8", "cp1252")))
+                   if any(c.strip() for c in row) or (n in corrupt and damaged))
     records = list(read_file(path, options=TableOptions(
         delimiter={"\t": "tab"}.get(delimiter, delimiter) if given_delimiter else None)))
     results = list(evaluate_many(records, jobs=1))

@@ -102,6 +102,8 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
 
     options = TableOptions(sheet=sheet, delimiter=delimiter, encoding=encoding,
                            id_column=id_column, keep_columns=keep_columns,
+                           unknown_column_hint=" (--keep-columns carries unknown columns into "
+                                               "the output)",
                            notes=lambda text: click.echo(f"note: {text}", err=True))
     results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
                                      rules=settings.rules, engine=settings.engine,

@@ -58,6 +58,7 @@ class TableOptions:
     id_column: str | None = None        # the column carried into outputs as the record id
     keep_columns: bool = False          # pass unknown columns through instead of failing rows
     notes: Callable[[str], None] | None = None   # where "read as Windows-1252" and such go
+    unknown_column_hint: str = ""       # what the caller offers for unknown columns
 
     def note(self, text: str) -> None:
         if self.notes is not None:
@@ -159,8 +160,10 @@ def _header(raw: RawRow, source: str, where: str, fields: Sequence[str],
                          "which one separates the columns", source=source, location=where))
         elif name:
             hints = closest(key, fields)
-            fail(Problem(f"unknown column '{name}'", field=name, source=source, location=where,
-                         suggestions=hints, valid=None if hints else ", ".join(fields)))
+            hint = options.unknown_column_hint if not problems else ""
+            fail(Problem(f"unknown column '{name}'{hint}", field=name, source=source,
+                         location=where, suggestions=hints,
+                         valid=None if hints else ", ".join(fields)))
     if options.id_column and id_index is None:
         fail(Problem(f"has no column '{options.id_column}' (given with --id-column)",
                      source=source, location=where,

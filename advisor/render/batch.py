@@ -207,12 +207,15 @@ def failure_report(portfolio: Portfolio) -> list[str]:
     records failing for the same reason (a bad header) once with their count, then the valid
     values of each field named, listed once for the whole run."""
     lines = [f"scored {portfolio.scored} profiles, {portfolio.failed} failed:"]
-    valid: dict[str, str] = {}
+    valid: dict[str, list[str]] = {}           # a list of valid values -> the fields it is for
     groups: list[list] = []                   # [problem lines, first failure, last, count]
     for failure in portfolio.failures:
         for p in failure.problems:
             if p.valid and p.field and brief(p) is not p:
-                valid.setdefault(re.sub(r"\[\d+\]", "", p.field), p.valid)
+                fields = valid.setdefault(p.valid, [])
+                name = re.sub(r"\[\d+\]", "", p.field)
+                if name not in fields:
+                    fields.append(name)
         key = [str(brief(p)) for p in failure.problems]
         if groups and groups[-1][0] == key:
             groups[-1][2:] = [failure, groups[-1][3] + 1]
@@ -221,15 +224,15 @@ def failure_report(portfolio: Portfolio) -> list[str]:
     for key, first, last, count in groups:
         lines += [f"  {text}" for text in key]
         if count > 1:
-            lines.append(f"    (the same for {count:,} records, {first.source} to {last.source})")
+            span = (f"{first.file}, {first.location} to {last.location}"
+                    if first.file == last.file else f"{first.source} to {last.source}")
+            lines.append(f"    (the same for {count:,} records, {span})")
     hidden = portfolio.failed - len(portfolio.failures)
     if hidden:
         lines.append(f"  ... and {hidden} more; every failure is in the output's error column")
-    if any("unknown column" in text for key, *_ in groups for text in key):
-        lines.append("  (pass --keep-columns to carry unknown columns into the output)")
-    if valid:
-        lines.append("valid values:")
-        lines += [f"  {name}: {values}" for name, values in valid.items()]
+    for values, fields in valid.items():
+        more = f" and {len(fields) - 3:,} more" if len(fields) > 3 else ""
+        lines.append(f"valid values for {', '.join(fields[:3])}{more}: {values}")
     return lines
 
 
