@@ -64,16 +64,16 @@ class BatchError:
     def source(self) -> str:
         return ", ".join(p for p in (self.file, self.location) if p)
 
-    def message(self) -> str:
-        """The problems without the file and row the record already names, and without long
-        lists of valid values (a run lists those once, not once per row: `brief`)."""
-        return "; ".join(str(replace(brief(p),
+    def message(self, listed_once: bool = False) -> str:
+        """The problems without the file and row the record already names; `listed_once` leaves
+        out long lists of valid values, which the run then lists once (`brief`)."""
+        return "; ".join(str(replace(brief(p) if listed_once else p,
                                      source=None if p.source == self.file else p.source,
                                      location=None if p.location == self.location else p.location))
                          for p in self.problems)
 
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message(),
+    def to_dict(self, listed_once: bool = False) -> dict:
+        return {"kind": self.kind, "message": self.message(listed_once),
                 "problems": [p.to_dict() for p in self.problems]}
 
 

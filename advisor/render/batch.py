@@ -88,7 +88,7 @@ class CsvFormat(BatchFormat):
         if isinstance(result, BatchError):
             cells = [neutralise(source), neutralise(_organization(result)),
                      *[""] * len(catalog.NAMES), "",
-                     neutralise(result.message().replace("\n", " "))]
+                     neutralise(result.message(listed_once=True).replace("\n", " "))]
         else:
             cells = [neutralise(source), neutralise(result.organization), *result.decisions,
                      result.top, ""]
@@ -110,7 +110,7 @@ def record_json(source: str, result: Row) -> str:
         head += f'"columns": {json.dumps(dict(result.columns), ensure_ascii=False)}, '
     head += f'"organization": {json.dumps(_organization(result) or None, ensure_ascii=False)}, '
     if isinstance(result, BatchError):
-        return head + f'"error": {json.dumps(result.to_dict(), ensure_ascii=False)}}}'
+        return head + f'"error": {json.dumps(result.to_dict(listed_once=True), ensure_ascii=False)}}}'
     return head + f'"assessment": {result.json}}}'
 
 
@@ -163,7 +163,7 @@ class MarkdownFormat(BatchFormat):
 
     def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
-            cells = [source, _organization(result), "", "", "", result.message()]
+            cells = [source, _organization(result), "", "", "", result.message(listed_once=True)]
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
                      ", ".join(_planned(result, "implement")), result.top, ""]
