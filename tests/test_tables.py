@@ -130,7 +130,7 @@ def test_title_rows_above_the_header_are_skipped_with_a_note(tmp_path):
     found, notes = read(write(tmp_path, "t.csv", text))
     assert [(r.location, r.data) for r in found] == [
         ("row 4", {"name": "A", "sector": "retail", "employees": "5"})]
-    assert any("the header is row 3; row 1 above it read as titles" in n for n in notes)
+    assert any("header found at row 3; row 1 above it read as titles" in n for n in notes)
 
 
 def test_a_second_header_row_is_an_error_for_that_row_only(tmp_path):
@@ -225,3 +225,131 @@ def test_scored_plus_failed_is_the_number_of_rows_in_the_file(tmp_path_factory, 
         assert (scored, failed) == (0, 1) and "holds no records" in str(records[0].error)
     else:
         assert scored + failed == expected, [(r.location, r.error) for r in records]
+
+
+# -- xlsx -----------------------------------------------------------------------------------
+
+openpyxl = pytest.importorskip("openpyxl")
+SHEETS = Path(__file__).resolve().parent / "data" / "sheets"
+
+
+def workbook(tmp_path: Path, rows: list[list], name: str = "p.xlsx", title: str = "Clients",
+             setup=None) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    if setup:
+        setup(book)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_xlsx_rows_carry_excel_row_numbers_types_and_ids(tmp_path):
+    path = workbook(tmp_path, [["Portfolio"], [], ["Client ID", "Name", "Sector", "Employees",
+                                                    "Bids for tenders", "Annual energy TJ"],
+                               ["C-1", "Acme", "construction", 80, True, 2.5],
+                               [1002, "Beta", "retail", 12.0, None, "2,5"], [],
+                               ["C-3", "Gamma", "retail", 3]])
+    found, notes = read(path)
+    assert [r.location for r in found] == ["sheet 'Clients', row 4", "sheet 'Clients', row 5",
+                                           "sheet 'Clients', row 7"]
+    assert [r.record_id for r in found] == ["C-1", "1002", "C-3"]
+    assert found[0].data == {"name": "Acme", "sector": "construction", "employees": 80,
+                             "bids_for_tenders": True, "annual_energy_tj": 2.5}
+    assert found[1].data["employees"] == 12 and found[1].data["annual_energy_tj"] == "2.5"
+    assert any("sheet 'Clients', row 3; row 1 above it" in n for n in notes)
+
+
+def test_xlsx_formulas_dates_errors_and_merged_cells_are_row_errors(tmp_path):
+    def setup(book):
+        book.active.merge_cells("B6:B7")
+    path = workbook(tmp_path, [["name", "sector", "employees"],
+                               ["A", "retail", "=2*3"],          # no saved value (openpyxl)
+                               ["B", "retail", dt_date(2024, 3, 1)],
+                               ["C", "retail", "#DIV/0!"],
+                               ["D", "retail", 5],
+                               ["E", "retail", 6],
+                               ["F", "retail", 7]], setup=setup)
+    found, _ = read(path)
+    assert len(found) == 6
+    assert "column C: the formula =2*3 has no saved value" in errors(found[0])
+    assert "column C: holds a date (2024-03-01) where a number belongs" in errors(found[1])
+    assert "column C: the cell shows the error #DIV/0!" in errors(found[2])
+    assert found[3].data["name"] == "D"
+    assert "merged cells B6:B7" in errors(found[4]) and "merged cells B6:B7" in errors(found[5])
+
+
+def test_a_sheet_by_name_and_a_missing_sheet(tmp_path):
+    def setup(book):
+        other = book.create_sheet("Kunden")
+        for row in (["name", "sector", "employees"], ["K", "retail", 4]):
+            other.append(row)
+    path = workbook(tmp_path, [["name", "sector", "employees"], ["A", "retail", 3]], setup=setup)
+    assert read(path)[0][0].data["name"] == "A"
+    assert read(path, sheet="Kunden")[0][0].data["name"] == "K"
+    (record,), _ = read(path, sheet="Kundne")
+    assert "has no sheet 'Kundne'; did you mean 'Kunden'? (valid: Clients, Kunden)" \
+        in errors(record)
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512 + "EncryptionInfo".encode("utf-16-le")
+     + b"\x00" * 64, "is password-protected (encrypted)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "Excel 97-2003 (.xls)"),
+    (b"name,sector\nA,retail\n", "not a ZIP file"),
+    (b"PK\x03\x04" + b"\x00" * 100, "cannot be read as an .xlsx workbook"),
+])
+def test_workbooks_that_cannot_be_read_say_why(tmp_path, data, message):
+    (record,), _ = read(write(tmp_path, "bad.xlsx", data))
+    assert message in errors(record) and "bad.xlsx" in errors(record)
+
+
+def test_a_workbook_saved_by_libreoffice(tmp_path):
+    """A fixture saved by LibreOffice Calc 7.4 (tests/data/sheets/make-libreoffice-portfolio.py
+    made its source; `soffice --convert-to xlsx` calculated and saved it): formulas come with
+    saved values, a formula error, a date, a merged cell, a title row, labels as people write."""
+    found, notes = read(SHEETS / "libreoffice-portfolio.xlsx", keep_columns=True)
+    assert [r.record_id for r in found] == [f"K-100{n}" for n in range(1, 7)]
+    assert found[0].data["countries"] == "DE; AT" and found[0].columns == (("Notes", "Key account"),)
+    assert found[1].data["employees"] == 80                 # =40*2, calculated by LibreOffice
+    assert "the cell shows the error #NAME?" in errors(found[2])
+    assert "holds a date (2026-03-01)" in errors(found[3])
+    assert all("merged cells C8:C9" in errors(r) for r in found[4:])
+    assert any("header found at sheet 'Mandanten', row 3" in n for n in notes)
+
+
+def dt_date(*args):
+    import datetime
+    return datetime.date(*args)
+
+
+XLSX_CELL = st.one_of(st.none(), st.sampled_from(["", " ", "retail", "=1+1", "#N/A", "2,5", "x"]),
+                      st.integers(-5, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                      st.booleans(), st.dates())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(XLSX_CELL, min_size=0, max_size=5), min_size=1, max_size=8),
+       merge=st.booleans())
+def test_xlsx_scored_plus_failed_is_the_number_of_rows_in_the_sheet(tmp_path_factory, rows, merge):
+    def setup(book):
+        if merge and len(rows) > 1:
+            book.active.merge_cells("D2:D3")
+    path = workbook(tmp_path_factory.mktemp("x"), [["name", "sector", "employees", "sites"],
+                                                   *rows], setup=setup)
+    def blank(row):
+        return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+    merged = {0, 1} if merge and len(rows) > 1 else set()
+    expected = sum(1 for n, row in enumerate(rows) if not blank(row) or n in merged
+                   or any(isinstance(c, str) and c.startswith("=") for c in row))
+    records = list(read_file(path))
+    results = list(evaluate_many(records, jobs=1))
+    failed = sum(isinstance(r, BatchError) for r in results)
+    if expected == 0:
+        assert failed == len(results) == 1
+    else:
+        scored = len(results) - failed
+        assert scored + failed == expected == len(records), [(r.location, r.error) for r in records]

@@ -210,7 +210,7 @@ def table_rows(raw_rows: Iterator[RawRow], source: str, where: Callable[[int], s
         best = candidates[0]
     skipped = [r.number for r in head if r.number < best.number and not _is_blank(r.cells)]
     if skipped:
-        options.note(f"{source}: the header is {where(best.number)}; "
+        options.note(f"{source}: header found at {where(best.number)}; "
                      f"{'row' if len(skipped) == 1 else 'rows'} "
                      f"{', '.join(map(str, skipped))} above it read as titles, not profiles")
     header = _header(best, source, where(best.number), fields, options)
