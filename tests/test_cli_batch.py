@@ -197,3 +197,121 @@ def test_unknown_columns_fail_each_row_once_with_the_count(tmp_path):
 def test_spreadsheet_options_are_checked(tmp_path, args, message):
     result = run(MIXED, *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+# -- workbooks, reports and portfolio pages -------------------------------------------------
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def client_workbook(tmp_path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Clients"
+    sheet.append(["Client portfolio"])
+    sheet.append(["client_id", "name", "sector", "employees", "bids_for_tenders",
+                  "tender_requirements", "countries"])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    return path
+
+
+CLIENTS = [["K-1", "Rheinbau GmbH", "construction", 80, True, "ISO 9001; ISO 45001", "DE"],
+           ["K-2", "@SUM(1+1)*cmd|' /C calc'!A0", "retail", 12, False, None, "FR"],
+           ["K-3", "Bank AG", "banking", 50, None, None, "DE"],
+           ["K-4", "Müller Metall", "manufacturing", 45, None, None, "DE"]]
+
+
+def test_xlsx_in_and_out(tmp_path):
+    out = tmp_path / "scores.xlsx"
+    result = run(str(client_workbook(tmp_path, CLIENTS)), "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 1 and "clients.xlsx, sheet 'Clients', row 5: field 'sector'" \
+        in result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "Decisions", "Plan", "Effort", "Errors"]
+    decisions = book["Decisions"]
+    header = [c.value for c in decisions[1]]
+    assert header[:3] == ["Id", "Source", "Organization"] and header[3] == catalog.NAMES[0]
+    assert decisions.freeze_panes == "A2" and decisions.auto_filter.ref == "A1:X5"
+    rows = {r[0].value: r for r in decisions.iter_rows(min_row=2)}
+    assert set(rows) == {"K-1", "K-2", "K-3", "K-4"}
+    nine = header.index("ISO 9001")
+    assert rows["K-1"][nine].value == "CERTIFY" and rows["K-1"][nine].font.b
+    assert rows["K-1"][nine].fill.fill_type == "solid"
+    implement = next(c for r in rows.values() for c in r if c.value == "implement")
+    assert implement.font.i and implement.fill.fill_type == "gray125"     # a pattern, not hue
+    injected = rows["K-2"][2]
+    assert injected.value == "@SUM(1+1)*cmd|' /C calc'!A0" and injected.data_type == "s"
+    assert injected.quotePrefix
+    assert "'banking' is not valid" in rows["K-3"][header.index("Error")].value
+    plan = list(book["Plan"].iter_rows(min_row=2, values_only=True))
+    assert ("K-1", "Rheinbau GmbH", 1) == plan[0][:3] and plan[0][4] == "CERTIFY"
+    assert "tender-gate" in plan[0][-1]
+    effort = {r[0]: r for r in book["Effort"].iter_rows(min_row=2, values_only=True)}
+    assert effort["K-1"][2] >= 2 and effort["K-1"][4] > 0       # standards, audit days
+    errors = list(book["Errors"].iter_rows(min_row=2, values_only=True))
+    assert errors[0][:4] == ("K-3", f"{tmp_path / 'clients.xlsx'}, sheet 'Clients', row 5",
+                             "Bank AG", "sector")
+    assert any(r and r[0] == "sector" and "aerospace_defence" in r[1] for r in errors)
+    summary = book["Summary"]
+    assert summary["A1"].value.startswith("Portfolio: 3 clients scored, 1 could not be scored")
+    assert len(summary._charts) == 1
+    counts = {r[0]: r[1:4] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert sum(counts["ISO 9001"]) == 3
+
+
+def test_xlsx_to_a_terminal_is_refused_and_excel_needs_csv(tmp_path):
+    result = run(MIXED, "--format", "html", "--excel")
+    assert result.exit_code == 2 and "--excel shapes CSV output" in result.stderr
+
+
+def test_reports_are_one_board_report_per_client_named_by_id(tmp_path):
+    folder = tmp_path / "reports"
+    rows = CLIENTS + [["K-1", "Rheinbau Zwei", "construction", 20, None, None, "DE"],
+                      [None, "Zoë & Co", "retail", 3, None, None, "DE"]]
+    result = run(str(client_workbook(tmp_path, rows)), "--reports", str(folder), "-o",
+                 str(tmp_path / "s.csv"))
+    assert result.exit_code == 1
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["K-1-2.html", "K-1.html", "K-2.html", "K-4.html", "zoe-co.html"]
+    page = (folder / "K-1.html").read_text()
+    assert "<h1>" in page and "Rheinbau GmbH" in page and "ISO 9001" in page
+    assert "&lt;" not in (folder / "zoe-co.html").read_text().split("<title>")[1][:40]
+
+
+def test_html_portfolio_report_is_self_contained(tmp_path):
+    out = tmp_path / "p.html"
+    result = run(str(client_workbook(tmp_path, CLIENTS)), "--format", "html", "-o", str(out))
+    assert result.exit_code == 1
+    page = out.read_text()
+    assert page.count("<svg") == 3 and 'id="hatch"' in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in page
+    assert "Bank AG" in page and "&#x27;banking&#x27;" in page
+    assert "3</b>clients scored" in page and "@SUM(1+1)*cmd|&#x27; /C calc&#x27;!A0" in page
+
+
+def test_excel_csv_has_a_bom_crlf_and_the_chosen_separator():
+    result = CliRunner().invoke(cli, ["batch", MIXED, "--excel=;"])
+    text = result.stdout_bytes.decode("utf-8")
+    assert text.startswith("\ufeffsource;organization;ISO 9001;")
+    assert "\r\n" in text and text.count("\r\n") == 13
+    default = CliRunner(env={"LC_ALL": "C"}).invoke(cli, ["batch", MIXED, "--excel"])
+    assert default.stdout_bytes.decode("utf-8").startswith("\ufeffsource,organization,")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import sys
+    sheet = tmp_path / "p.csv"
+    sheet.write_text("name,sector,employees\n" + "A,retail,5\n" * 30)
+    child = pexpect.spawn(sys.executable, ["-m", "advisor", "batch", str(sheet), "--jobs", "1",
+                                           "-o", str(tmp_path / "o.csv")], timeout=120,
+                          encoding="utf-8", dimensions=(24, 120))
+    child.expect(pexpect.EOF)
+    assert "scoring: 100%" in child.before and "30/30" in child.before
+    assert "profiles/s" in child.before
+    piped = run(str(sheet), "--jobs", "1")
+    assert piped.stderr == ""

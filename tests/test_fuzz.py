@@ -78,7 +78,7 @@ def check_batch(data: bytes, suffix: str) -> None:
 
 
 SUFFIXES = [".yaml", ".json"]
-BATCH_SUFFIXES = [".yaml", ".json", ".jsonl", ".csv"]
+BATCH_SUFFIXES = [".yaml", ".json", ".jsonl", ".csv", ".tsv", ".xlsx"]
 SEED_DOCUMENTS = [b"name: A\nsector: retail\nemployees: 3\n",
                   b'{"name": "A", "sector": "retail", "employees": 3, "countries": ["DE"]}',
                   b"name,sector,employees,countries\nA,retail,3,DE;FR\n"]
@@ -135,7 +135,24 @@ def _csv(profile: dict) -> bytes:
     return (",".join(cells) + "\n" + ",".join(map(quote, cells.values())) + "\n").encode()
 
 
-WRITERS = {".yaml": _yaml, ".json": _json, ".jsonl": _json, ".csv": _csv}
+def _tsv(profile: dict) -> bytes:
+    return _csv(profile).replace(b",", b"\t")
+
+
+def _xlsx(profile: dict) -> bytes:
+    import io
+    import openpyxl
+    book = openpyxl.Workbook()
+    book.active.append(list(profile))
+    book.active.append([";".join(map(str, v)) if isinstance(v, list) else v
+                        for v in profile.values()])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+WRITERS = {".yaml": _yaml, ".json": _json, ".jsonl": _json, ".csv": _csv, ".tsv": _tsv,
+           ".xlsx": _xlsx}
 
 
 @budget(60)

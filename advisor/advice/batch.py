@@ -505,6 +505,9 @@ class Portfolio:
     reasons: dict[str, Counter] = field(
         default_factory=lambda: {name: Counter() for name in catalog.NAMES})
     failures: list[BatchError] = field(default_factory=list)
+    first_steps: Counter = field(default_factory=Counter)      # standard planned first
+    audit_days: Counter = field(default_factory=Counter)       # initial audit days to certify
+    estimated: set = field(default_factory=set)                # standards with estimated days
 
     def add(self, result: Result | Scored) -> None:
         if isinstance(result, BatchError):
@@ -519,6 +522,14 @@ class Portfolio:
         for name, decision, rules in zip(catalog.NAMES, view.decisions, view.reasons):
             self.decisions[name][decision] += 1
             self.reasons[name].update(set(rules))
+        if view.plan:
+            self.first_steps[view.plan[0][0]] += 1
+        for step in view.details:
+            if step.decision == "certify" and step.currently != "certified" \
+                    and step.audit_days is not None:
+                self.audit_days[step.standard] += step.audit_days
+                if step.estimate:
+                    self.estimated.add(step.standard)
 
     def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
         return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]

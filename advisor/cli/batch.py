@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import signal
 import sys
-import time
 from typing import Iterable, Iterator, TypeVar
 
 import click
@@ -14,20 +13,18 @@ from advisor.cli.app import Settings, cli, output_option, pass_settings
 T = TypeVar("T")
 
 
-def _progress(items: Iterable[T]) -> Iterator[T]:
-    """A count on stderr, refreshed a few times a second, only when stderr is a terminal."""
+def _progress(items: Iterable[T], inputs: tuple[str, ...]) -> Iterator[T]:
+    """A progress bar on stderr (count, total where the inputs tell it, rate, time left), only
+    when stderr is a terminal: logs and pipes get nothing."""
     if not sys.stderr.isatty():
         yield from items
         return
-    shown = 0.0
-    n = 0
-    for n, item in enumerate(items, 1):
-        now = time.monotonic()
-        if now - shown > 0.2:
-            click.echo(f"\rscoring: {n} profiles", nl=False, err=True)
-            shown = now
-        yield item
-    click.echo(f"\rscoring: {n} profiles, done", err=True)
+    from tqdm import tqdm
+
+    from advisor.inputs.tables import estimate_rows
+    with tqdm(items, total=estimate_rows(inputs), desc="scoring", unit=" profiles",
+              file=sys.stderr, dynamic_ncols=True, smoothing=0.1) as bar:
+        yield from bar
 
 
 @contextlib.contextmanager
@@ -62,8 +59,11 @@ def _codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "json", "markdown"]),
-              default="csv", show_default=True, help="Output format.")
+@click.option("--format", "fmt",
+              type=click.Choice(["csv", "jsonl", "json", "markdown", "xlsx", "html"]),
+              default="csv", show_default=True,
+              help="Output format: xlsx is a workbook (decisions, plan, effort, errors, summary "
+                   "with a chart), html a portfolio report with charts.")
 @output_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes scoring in parallel (default: one per CPU); output is the same.")
@@ -82,12 +82,20 @@ def _codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str
                    "(default: a column named id or client_id, if any).")
 @click.option("--keep-columns", is_flag=True,
               help="Carry unknown columns into the output instead of failing their rows.")
+@click.option("--reports", "reports", default=None, metavar="DIR",
+              type=click.Path(file_okay=False, path_type=str),
+              help="Also write each client's board report (HTML) into DIR, named by id or name.")
+@click.option("--excel", is_flag=False, flag_value="auto", default=None,
+              type=click.Choice(["auto", ",", ";"]),
+              help="CSV for Excel: UTF-8 with a byte-order mark, CRLF, and the list separator "
+                   "of your locale (';' where the decimal separator is a comma) or the one "
+                   "given: --excel=';'.")
 @pass_settings
 @click.pass_context
 def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...], fmt: str,
                   output: str | None, jobs: int | None, summary: bool, sheet: str | None,
                   delimiter: str | None, encoding: str | None, id_column: str | None,
-                  keep_columns: bool) -> None:
+                  keep_columns: bool, reports: str | None, excel: str | None) -> None:
     """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv, .tsv,
     .xlsx).
 
@@ -97,20 +105,43 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     """
     from advisor.advice.batch import score_paths_for_output
     from advisor.inputs.tables import TableOptions
-    from advisor.render.batch import BATCH_FORMATS, failure_report, summary_text, write_batch
+    from advisor.render.batch import (BATCH_FORMATS, excel_delimiter, failure_report,
+                                      summary_text, write_batch)
     from advisor.render.output import atomic_output
 
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel shapes CSV output; use it with --format csv")
+    if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
+        raise click.UsageError("--format xlsx writes a binary workbook: give --output FILE")
+    report = None
+    if reports is not None:
+        from advisor.render.report import as_html as report
     options = TableOptions(sheet=sheet, delimiter=delimiter, encoding=encoding,
                            id_column=id_column, keep_columns=keep_columns,
                            unknown_column_hint=" (--keep-columns carries unknown columns into "
                                                "the output)",
                            notes=lambda text: click.echo(f"note: {text}", err=True))
-    results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
-                                     rules=settings.rules, engine=settings.engine,
-                                     options=options)
-    with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
-        portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
-    if summary and BATCH_FORMATS[fmt].summary_on_stderr:
+    detailed = fmt in ("xlsx", "html")
+    results = score_paths_for_output(
+        inputs, with_json=fmt in BATCH_FORMATS and BATCH_FORMATS[fmt].needs_json,
+        with_details=detailed, report=report, jobs=jobs, rules=settings.rules,
+        engine=settings.engine, options=options)
+    results = _progress(results, inputs)
+    if reports is not None:
+        from advisor.render.reports import ReportFolder
+        results = ReportFolder(reports).write_each(results)
+    with _terminate_like_interrupt(), atomic_output(output, newline="",
+                                                    binary=fmt == "xlsx") as stream:
+        if fmt == "xlsx":
+            from advisor.render.workbook import write_workbook
+            portfolio = write_workbook(results, stream)
+        elif fmt == "html":
+            from advisor.render.portfolio import write_portfolio_html
+            portfolio = write_portfolio_html(results, stream)
+        else:
+            portfolio = write_batch(results, stream, fmt, summary=summary,
+                                    excel=excel_delimiter(excel) if excel else None)
+    if summary and (detailed or BATCH_FORMATS[fmt].summary_on_stderr):
         click.echo(summary_text(portfolio), err=True)
     if portfolio.failed:
         click.echo("\n".join(failure_report(portfolio)), err=True)

@@ -651,3 +651,34 @@ def _xlsx_raw(sheet: Any, formula_sheet: Any, merges: list[tuple[int, int, int, 
                 problems.setdefault(i, f"is part of the merged cells {span}; unmerge them and "
                                        "fill in every row")
         yield RawRow(number, list(cells), None, problems)
+
+
+def estimate_rows(inputs: Sequence[str]) -> int | None:
+    """About how many records these inputs hold, for a progress bar's total: lines of CSV and
+    JSON Lines files (a multi-line cell counts twice), the used range of a workbook's sheet;
+    None when an input does not tell (YAML, JSON, folders of them)."""
+    from pathlib import Path
+    total = 0
+    paths: list[Path] = []
+    for given in inputs:
+        path = Path(given)
+        paths += sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for path in paths:
+        suffix = path.suffix.lower()
+        try:
+            if suffix in (".csv", ".tsv", ".jsonl"):
+                with open_input(path) as handle:
+                    lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+                total += max(0, lines - (suffix != ".jsonl"))
+            elif suffix in (".xlsx", ".xlsm"):
+                import openpyxl
+                book = _quietly(lambda: openpyxl.load_workbook(path, read_only=True))
+                try:
+                    total += max(0, (book.worksheets[0].max_row or 1) - 1)
+                finally:
+                    book.close()
+            elif suffix in (".yaml", ".yml", ".json"):
+                return None
+        except Exception:          # noqa: BLE001 - only a hint; reading reports real errors
+            return None
+    return total

@@ -62,10 +62,12 @@ class BatchFormat:
 class CsvFormat(BatchFormat):
     """Contract §5: source, organization, one decision column per standard, top_priority, error."""
 
-    def __init__(self, summary: bool = False):
+    def __init__(self, summary: bool = False, excel: str | None = None):
         super().__init__(summary)
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self._excel = excel
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n" if excel else "\n",
+                                  delimiter=excel or ",")
 
     def _row(self, cells: Iterable[str]) -> str:
         self._writer.writerow(cells)
@@ -79,8 +81,9 @@ class CsvFormat(BatchFormat):
         `other_columns` for kept columns that later files add)."""
         self._with_id = first is not None and first.record_id is not None
         self._kept = [name for name, _ in first.columns] if first is not None else []
-        return self._row((["id"] if self._with_id else []) + list(csv_columns()) + self._kept
-                         + (["other_columns"] if self._kept else []))
+        bom = "\ufeff" if self._excel else ""
+        return bom + self._row((["id"] if self._with_id else []) + list(csv_columns()) + self._kept
+                               + (["other_columns"] if self._kept else []))
 
     def record(self, source: str, result: Row) -> str:
         """Text cells (source, organization, error, ids, kept columns) are neutralised; the
@@ -241,12 +244,32 @@ BATCH_FORMATS: dict[str, type[BatchFormat]] = {
 }
 
 
+def excel_delimiter(choice: str) -> str:
+    """The list separator Excel expects: `;` where the locale's decimal separator is a comma
+    (German, French, Italian, ... Excel), else `,`; or the one chosen. No single CSV opens in
+    columns in every locale: the byte-order mark makes every Excel read UTF-8, and a `sep=`
+    line would fix the separator but makes Excel ignore the byte-order mark (umlauts garbled),
+    so the separator follows the locale of the machine that runs the command. `--format xlsx`
+    opens the same everywhere."""
+    if choice != "auto":
+        return choice
+    import locale
+    previous = locale.setlocale(locale.LC_NUMERIC)
+    try:
+        locale.setlocale(locale.LC_NUMERIC, "")
+        return ";" if locale.localeconv()["decimal_point"] == "," else ","
+    except locale.Error:
+        return ","
+    finally:
+        locale.setlocale(locale.LC_NUMERIC, previous)
+
+
 def write_batch(results: Iterable[tuple[str, Result | Scored]], stream: IO[str], fmt: str, *,
-                summary: bool = False) -> Portfolio:
+                summary: bool = False, excel: str | None = None) -> Portfolio:
     """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to.
     Results may come as assessments or, cheaper, as `Scored` (with JSON where the format
     `needs_json`)."""
-    renderer = BATCH_FORMATS[fmt](summary)
+    renderer = BATCH_FORMATS[fmt](summary, excel=excel) if excel else BATCH_FORMATS[fmt](summary)
     portfolio = Portfolio(detailed=summary)
     started = False
     for source, result in results:
