@@ -12,7 +12,9 @@ only by colour. Text from inputs is stored as text, never as a formula (`=`, `+`
 """
 from __future__ import annotations
 
+import copy
 import re
+import weakref
 from typing import Any, BinaryIO, Iterable
 
 from openpyxl import Workbook
@@ -28,11 +30,14 @@ from advisor.errors import printable
 from advisor.inputs.tables import column_letter
 
 MAX_CELL_CHARS = 32_767               # Excel's limit for one cell
+MAX_SHEET_ROWS = 1_048_576            # and for one sheet
 FORMULA_STARTS = ("=", "+", "-", "@")
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 _HEAD_BORDER = Border(bottom=Side(style="medium"))
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center")
+_TITLE_FONT = Font(bold=True, size=13)
 #: How each decision looks: text, font, fill; legible without colour.
 DECISION_LOOK = {
     "certify": ("CERTIFY", Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3864")),
@@ -44,16 +49,34 @@ LEGEND = ("CERTIFY (bold, dark): pursue accredited certification.  implement (it
           "adopt the standard without a certificate.  -: nothing calls for it now.")
 
 
+_STYLES: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+
+
+def _style(cell: WriteOnlyCell, **style: Any) -> WriteOnlyCell:
+    """Give `cell` these style objects. Setting fonts and fills hashes them into the workbook's
+    tables, about 0.1 ms a cell; a combination already used in this workbook is copied instead
+    (the style is the workbook's index array), which makes 100,000-client workbooks feasible."""
+    if not style:
+        return cell
+    known = _STYLES.setdefault(cell.parent.parent, {})
+    key = tuple((name, id(look)) for name, look in style.items())
+    if key in known:
+        cell._style = copy.copy(known[key])
+        return cell
+    for name, look in style.items():
+        setattr(cell, name, look)
+    known[key] = copy.copy(cell._style)
+    return cell
+
+
 def _text(sheet: Any, value: object, **style: Any) -> WriteOnlyCell:
     """A text cell that stays text: formula-like input is stored as a string (and marked with
     Excel's quote prefix, so editing it keeps it text); control characters are shown escaped."""
     text = printable("" if value is None else value, MAX_CELL_CHARS)
-    cell = WriteOnlyCell(sheet, value=text)
+    cell = _style(WriteOnlyCell(sheet, value=text), **style)
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
-    for name, look in style.items():
-        setattr(cell, name, look)
     return cell
 
 
@@ -77,30 +100,35 @@ def _header(sheet: Any, names: list[str], widths: list[float]) -> None:
 
 
 class _Sheet:
-    """A write-only sheet that counts its rows, for the filter range set at the end."""
+    """A write-only sheet that counts its rows, for the filter range set at the end, and goes
+    on in a new sheet (`Plan (2)`) when Excel's 1,048,576 rows are full."""
 
     def __init__(self, book: Workbook, title: str, names: list[str], widths: list[float]):
+        self.book, self.title, self.names, self.widths = book, title, names, widths
         self.sheet = book.create_sheet(title)
+        self.full: list[tuple[Any, int]] = []
         self.width = len(names)
         self.rows = 1
         _header(self.sheet, names, widths)
 
     def append(self, cells: list) -> None:
+        if self.rows >= MAX_SHEET_ROWS:
+            self.full.append((self.sheet, self.rows))
+            self.sheet = self.book.create_sheet(f"{self.title} ({len(self.full) + 1})")
+            self.rows = 1
+            _header(self.sheet, self.names, self.widths)
         self.sheet.append(cells)
         self.rows += 1
 
     def finish(self) -> None:
-        self.sheet.auto_filter.ref = f"A1:{column_letter(self.width - 1)}{max(self.rows, 2)}"
+        for sheet, rows in [*self.full, (self.sheet, self.rows)]:
+            sheet.auto_filter.ref = f"A1:{column_letter(self.width - 1)}{max(rows, 2)}"
 
 
 def _decision(sheet: Any, decision: str) -> WriteOnlyCell:
     text, font, fill = DECISION_LOOK[decision]
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    cell.alignment = Alignment(horizontal="center")
-    return cell
+    look = {"font": font, "alignment": _CENTRE, **({"fill": fill} if fill is not None else {})}
+    return _style(WriteOnlyCell(sheet, value=text), **look)
 
 
 def _problem_rows(failure: BatchError) -> Iterable[tuple[str, str, str]]:
@@ -239,7 +267,7 @@ def _summary(sheet: Any, portfolio: Portfolio) -> None:
         sheet.column_dimensions[letter].width = width
     sheet.append([_text(sheet, f"Portfolio: {portfolio.scored:,} clients scored, "
                                f"{portfolio.failed:,} could not be scored (see Errors)",
-                        font=Font(bold=True, size=13))])
+                        font=_TITLE_FONT)])
     sheet.append([_text(sheet, LEGEND)])
     sheet.append([])
     sheet.append([_text(sheet, n, font=_HEAD_FONT, fill=_HEAD_FILL, border=_HEAD_BORDER,
