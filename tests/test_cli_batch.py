@@ -315,3 +315,16 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert "profiles/s" in child.before
     piped = run(str(sheet), "--jobs", "1")
     assert piped.stderr == ""
+
+
+def test_labels_and_synonyms_people_type_in_spreadsheets(tmp_path):
+    """The failures of issue 16's 200-row portfolio: labels the questionnaire shows, refused in
+    files. They are read from the vocabulary data (rules/vocabulary.yaml)."""
+    sheet = tmp_path / "labels.csv"
+    sheet.write_text("name;sector;employees;data_sensitivity;customer_types\n"
+                     "A;Software/SaaS;5;medium;B2B\nB;Logistics and transport;5;Medium;\n"
+                     "C;Food & Beverage;5;;public sector\n")
+    result = run(str(sheet), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["organization"] for line in result.stdout.splitlines()] == \
+        ["A", "B", "C"]
