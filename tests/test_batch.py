@@ -52,8 +52,8 @@ def test_csv_with_bom_lists_and_empty_cells():
     first = rows[0].data
     assert list(first)[0] == "name"                            # the BOM is not in the header
     assert first == {"name": "Foxtrot Foods", "sector": "food_beverage", "employees": "45",
-                     "countries": "FR;BE", "customer_types": "businesses;consumers",
-                     "bids_for_tenders": "no", "certified": "ISO 9001"}   # empty cells omitted
+                     "countries": ["FR", "BE"], "customer_types": ["businesses", "consumers"],
+                     "bids_for_tenders": "no", "certified": ["ISO 9001"]}   # empty cells omitted
     result = next(evaluate_many(rows[:1], jobs=1))
     assert isinstance(result, Assessment) and result.organization == "Foxtrot Foods"
 

@@ -328,3 +328,37 @@ def test_labels_and_synonyms_people_type_in_spreadsheets(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line)["organization"] for line in result.stdout.splitlines()] == \
         ["A", "B", "C"]
+
+
+def test_readme_workflow_from_the_portfolio_sheet(tmp_path):
+    """README, "Spreadsheets": the consultant's workbook scores 13 clients, fails the typo, and
+    gives one report per scored client, named by id."""
+    sheets = DATA / "sheets"
+    result = run(str(sheets / "portfolio.xlsx"), "--keep-columns", "--format", "xlsx", "-o",
+                 str(tmp_path / "advice.xlsx"), "--reports", str(tmp_path / "reports"))
+    assert result.exit_code == 1
+    assert "scored 13 profiles, 1 failed:" in result.stderr
+    assert "row 16: field 'sector': 'Constrution' is not valid; did you mean 'construction'?" \
+        in result.stderr
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == \
+        [f"K-{n}.html" for n in range(1001, 1014)]
+    book = openpyxl.load_workbook(tmp_path / "advice.xlsx", read_only=True)
+    header = next(book["Decisions"].iter_rows(max_row=1, values_only=True))
+    assert header[-1] == "Account manager"
+    german = run(str(sheets / "kunden-windows-1252.csv"), "--id-column", "Kundennr",
+                 "--excel=;", "-o", str(tmp_path / "b.csv"))
+    assert german.exit_code == 0, german.stderr
+    text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("id;source;organization;ISO 9001;")
+    assert "K-2001;" in text and "Müller Metallbau GmbH" in text
+
+
+def test_a_sheet_that_fills_up_goes_on_in_a_second_sheet(tmp_path, monkeypatch):
+    from advisor.render import workbook
+    monkeypatch.setattr(workbook, "MAX_SHEET_ROWS", 3)
+    out = tmp_path / "w.xlsx"
+    assert run(MIXED, "--format", "xlsx", "-o", str(out)).exit_code == 1
+    book = openpyxl.load_workbook(out)
+    decisions = [n for n in book.sheetnames if n.startswith("Decisions")]
+    assert decisions[:2] == ["Decisions", "Decisions (2)"] and len(decisions) == 6
+    assert sum(book[n].max_row - 1 for n in decisions) == 12

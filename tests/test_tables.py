@@ -88,7 +88,7 @@ def test_semicolon_csv_with_decimal_commas_as_german_excel_saves_it(tmp_path):
     found, notes = read(write(tmp_path, "de.csv", text.encode("cp1252")))
     # the trailing `;` leaves an empty cell; `DE` is the list
     assert found[0].data == {"name": "Rheinbau GmbH", "sector": "construction",
-                             "employees": "1200", "annual_energy_tj": "2.5", "countries": "DE"}
+                             "employees": "1200", "annual_energy_tj": "2.5", "countries": ["DE"]}
     assert any("columns separated by ';', decimal comma" in n for n in notes)
 
 
@@ -313,7 +313,8 @@ def test_a_workbook_saved_by_libreoffice(tmp_path):
     saved values, a formula error, a date, a merged cell, a title row, labels as people write."""
     found, notes = read(SHEETS / "libreoffice-portfolio.xlsx", keep_columns=True)
     assert [r.record_id for r in found] == [f"K-100{n}" for n in range(1, 7)]
-    assert found[0].data["countries"] == "DE; AT" and found[0].columns == (("Notes", "Key account"),)
+    assert found[0].data["countries"] == ["DE", "AT"]
+    assert found[0].columns == (("Notes", "Key account"),)
     assert found[1].data["employees"] == 80                 # =40*2, calculated by LibreOffice
     assert "the cell shows the error #NAME?" in errors(found[2])
     assert "holds a date (2026-03-01)" in errors(found[3])

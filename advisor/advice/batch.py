@@ -23,13 +23,14 @@ from advisor.advice.assess import RulesArg, evaluate, rulebase
 from advisor.errors import AdvisorError, InputError, Problem, printable
 from advisor.inputs.loaders import PROFILE_SUFFIXES, open_input, parse_document, read_bytes, decode
 from advisor.inputs.tables import (ID_COLUMNS, MAX_LINE_CHARS, TABLE_SUFFIXES, TableOptions, csv_rows, fold,
-                                   Lines, numeric_fields, xlsx_rows)
+                                   Lines, list_fields, numeric_fields, xlsx_rows)
 from advisor.advice.models import FIELDS, Assessment, Profile, parse_profile
 
 BATCH_SUFFIXES = PROFILE_SUFFIXES + (".jsonl",) + TABLE_SUFFIXES
 CHUNKSIZE = 64               # profiles per task sent to a worker: ~0.1 s of work, so IPC stays small
 IN_FLIGHT_PER_JOB = 4        # chunks queued per worker: keeps workers busy, bounds memory
 PROFILE_NUMBERS = numeric_fields(Profile)
+PROFILE_LISTS = list_fields(Profile)        # all codes, standards or vocabulary: `,` splits
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,8 @@ def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS,
     source = str(path)
     suffix = Path(source).suffix.lower()
     options = options or TableOptions()
+    if fields is FIELDS and not options.lists:
+        options = replace(options, lists=PROFILE_LISTS)
     numeric = PROFILE_NUMBERS if numeric is None else numeric
     table = xlsx_rows if suffix in (".xlsx", ".xlsm") else csv_rows
     readers = {".jsonl": _jsonl_records}

@@ -59,6 +59,7 @@ class TableOptions:
     keep_columns: bool = False          # pass unknown columns through instead of failing rows
     notes: Callable[[str], None] | None = None   # where "read as Windows-1252" and such go
     unknown_column_hint: str = ""       # what the caller offers for unknown columns
+    lists: Collection[str] = ()         # list fields whose cells split at `,` `;` line breaks
 
     def note(self, text: str) -> None:
         if self.notes is not None:
@@ -95,6 +96,16 @@ def numeric_fields(model: Any) -> frozenset[str]:
         if any(kind in (int, float) for kind in kinds):
             found.add(name)
     return frozenset(found)
+
+
+def list_fields(model: Any) -> frozenset[str]:
+    """The fields of a pydantic model that hold lists: where a cell `DE, AT` is two items."""
+    return frozenset(name for name, info in model.model_fields.items()
+                     if typing.get_origin(info.annotation) is list
+                     or any(typing.get_origin(a) is list for a in typing.get_args(info.annotation)))
+
+
+_ITEM_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
 
 
 def column_letter(index: int) -> str:
@@ -185,6 +196,7 @@ def _known_cells(cells: Sequence[Any], known: Collection[str]) -> int:
 def table_rows(raw_rows: Iterator[RawRow], source: str, where: Callable[[int], str],
                fields: Sequence[str], numeric: Collection[str], decimal: str | None,
                options: TableOptions) -> Iterator[Row]:
+    """(`options.lists` names the list fields whose cells split at `,` `;` and line breaks.)"""
     """The data rows of a table: the header is the row among the first few that names the most
     fields (title rows above it are skipped, with a note); every non-blank row below it is one
     Row, with problems where it cannot be read."""
@@ -220,13 +232,13 @@ def table_rows(raw_rows: Iterator[RawRow], source: str, where: Callable[[int], s
         if raw.problem is None and not raw.cell_problems and _is_blank(raw.cells):
             continue
         rows += 1
-        yield _row(raw, header, source, where(raw.number), numeric, decimal)
+        yield _row(raw, header, source, where(raw.number), numeric, decimal, options.lists)
     if not rows and header.problems:          # the header alone: its problems, once
         yield Row(where(header.number), None, problems=tuple(header.problems))
 
 
 def _row(raw: RawRow, header: _Header, source: str, location: str, numeric: Collection[str],
-         decimal: str | None) -> Row:
+         decimal: str | None, lists: Collection[str] = ()) -> Row:
     def problem(message: str, column: str | None = None) -> Problem:
         return Problem(message, field=column, source=source, location=location)
 
@@ -260,6 +272,8 @@ def _row(raw: RawRow, header: _Header, source: str, location: str, numeric: Coll
             value, trouble = _value(cell, target in numeric, decimal)
             if trouble:
                 problems.append(problem(f"column {column_letter(i)}: {trouble}", target))
+            elif target in lists and isinstance(value, str):
+                data[target] = [item for item in _ITEM_SEPARATORS.split(value) if item]
             else:
                 data[target] = value
     for i, message in sorted(raw.cell_problems.items()):
