@@ -302,6 +302,7 @@ def test_excel_csv_has_a_bom_crlf_and_the_chosen_separator():
     assert default.stdout_bytes.decode("utf-8").startswith("\ufeffsource,organization,")
 
 
+@pytest.mark.slow
 def test_progress_bar_only_on_a_terminal(tmp_path):
     pexpect = pytest.importorskip("pexpect")
     import sys
@@ -362,3 +363,19 @@ def test_a_sheet_that_fills_up_goes_on_in_a_second_sheet(tmp_path, monkeypatch):
     decisions = [n for n in book.sheetnames if n.startswith("Decisions")]
     assert decisions[:2] == ["Decisions", "Decisions (2)"] and len(decisions) == 6
     assert sum(book[n].max_row - 1 for n in decisions) == 12
+
+
+@pytest.mark.slow
+def test_reports_as_pdf_too(tmp_path):
+    from advisor.render.pdf import chromium_path
+    try:
+        chromium_path()
+    except Exception:
+        pytest.skip("no Chromium to print PDF")
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("id,name,sector,employees\nC-7,Acme,construction,80\n")
+    result = run(str(sheet), "--reports", str(tmp_path / "r"), "--report-format", "both",
+                 "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["C-7.html", "C-7.pdf"]
+    assert (tmp_path / "r" / "C-7.pdf").read_bytes().startswith(b"%PDF-")

@@ -1,4 +1,5 @@
-"""`batch --reports DIR`: one board report per client, as files a consultant can send.
+"""`batch --reports DIR`: one board report per client, as files a consultant can send (HTML,
+and PDF with `--report-format pdf` or `both`, printed by headless Chromium).
 
 Each report is named by the client's id, or else its name, made safe for every file system
 (`K-1001.html`, `muller-metallbau-gmbh.html`); a name taken twice in a run gets `-2`, `-3`.
@@ -32,8 +33,9 @@ def slug(text: str) -> str:
 class ReportFolder:
     """Writes the reports of a run into one folder, each under a name no other report has."""
 
-    def __init__(self, folder: str):
+    def __init__(self, folder: str, formats: tuple[str, ...] = ("html",)):
         self.folder = Path(folder)
+        self.formats = formats
         self.used: set[str] = set()
         self.written = 0
         try:
@@ -50,20 +52,32 @@ class ReportFolder:
             n += 1
             name = f"{base}-{n}"
         self.used.add(name.lower())
-        return name + ".html"
+        return name
 
-    def write(self, result: Scored) -> Path:
-        target = self.folder / self.name_for(result)
+    def write(self, result: Scored) -> list[Path]:
+        """The client's report in each format asked for (PDF printed by headless Chromium)."""
+        name = self.name_for(result)
+        written = []
+        for fmt in self.formats:
+            if fmt == "pdf":
+                from advisor.render.pdf import html_to_pdf
+                data = html_to_pdf(result.report or "")
+            else:
+                data = (result.report or "").encode("utf-8")
+            written.append(self._write_whole(self.folder / f"{name}.{fmt}", data))
+        self.written += 1
+        return written
+
+    def _write_whole(self, target: Path, data: bytes) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(result.report or "")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
             os.chmod(tmp, 0o644)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self.written += 1
         return target
 
     def write_each(self, results: Iterable[tuple[str, T]]) -> Iterator[tuple[str, T]]:
