@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import os
 import signal
 import sys
@@ -80,6 +81,17 @@ class BatchError:
 
 Result = Union[Assessment, BatchError]
 LISTED_ONCE_CHARS = 60      # lists of valid values longer than this are shown once per run
+
+
+def collect_valid_values(valid: dict[str, list[str]], problems: Iterable[Problem]) -> None:
+    """Note the long lists of valid values that `brief` leaves out of rows, each once, with the
+    fields it is for (`regulations[2]` counts as `regulations`): a run prints them at its end."""
+    for p in problems:
+        if p.valid and p.field and brief(p) is not p:
+            fields = valid.setdefault(p.valid, [])
+            name = re.sub(r"\[\d+\]", "", p.field)
+            if name not in fields:
+                fields.append(name)
 
 
 def brief(problem: Problem) -> Problem:

@@ -13,7 +13,8 @@ import re
 from typing import IO, Iterable, Union
 
 from advisor.advice import catalog
-from advisor.advice.batch import BatchError, Portfolio, Result, Scored, brief
+from advisor.advice.batch import (BatchError, Portfolio, Result, Scored, brief,
+                                  collect_valid_values)
 from advisor.advice.models import Assessment
 
 def csv_columns() -> tuple[str, ...]:
@@ -213,12 +214,7 @@ def failure_report(portfolio: Portfolio) -> list[str]:
     valid: dict[str, list[str]] = {}           # a list of valid values -> the fields it is for
     groups: list[list] = []                   # [problem lines, first failure, last, count]
     for failure in portfolio.failures:
-        for p in failure.problems:
-            if p.valid and p.field and brief(p) is not p:
-                fields = valid.setdefault(p.valid, [])
-                name = re.sub(r"\[\d+\]", "", p.field)
-                if name not in fields:
-                    fields.append(name)
+        collect_valid_values(valid, failure.problems)
         key = [str(brief(p)) for p in failure.problems]
         if groups and groups[-1][0] == key:
             groups[-1][2:] = [failure, groups[-1][3] + 1]

@@ -13,7 +13,7 @@ import re
 from typing import IO, Iterable
 
 from advisor.advice import catalog
-from advisor.advice.batch import BatchError, Portfolio, Scored, brief
+from advisor.advice.batch import BatchError, Portfolio, Scored, brief, collect_valid_values
 from advisor.advice.models import Assessment
 
 MAX_CLIENT_ROWS = 500
@@ -168,6 +168,7 @@ def _errors(portfolio: Portfolio) -> str:
     valid: dict[str, list[str]] = {}
     rows = []
     for failure in portfolio.failures:
+        collect_valid_values(valid, failure.problems)
         for p in failure.problems:
             shown = brief(p)
             rows.append(f"<tr><td>{_e(failure.source)}</td><td>{_e(failure.organization or '')}"
@@ -176,11 +177,6 @@ def _errors(portfolio: Portfolio) -> str:
                         + (f"; did you mean {_e(' or '.join(p.suggestions))}?"
                            if p.suggestions else "")
                         + (f" (valid: {_e(shown.valid)})" if shown.valid else "") + "</td></tr>")
-            if p.valid and p.field and shown is not p:
-                names = valid.setdefault(p.valid, [])
-                name = re.sub(r"\[\d+\]", "", p.field)
-                if name not in names:
-                    names.append(name)
     hidden = portfolio.failed - len(portfolio.failures)
     listed = "".join(f"<li><strong>{_e(', '.join(n))}</strong>: {_e(v)}</li>"
                      for v, n in valid.items())

@@ -24,7 +24,7 @@ from openpyxl.drawing.fill import ColorChoice, PatternFillProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from advisor.advice import catalog
-from advisor.advice.batch import BatchError, Portfolio, Scored, brief
+from advisor.advice.batch import BatchError, Portfolio, Scored, brief, collect_valid_values
 from advisor.advice.models import Assessment
 from advisor.errors import printable
 from advisor.inputs.tables import column_letter
@@ -167,12 +167,7 @@ def write_workbook(results: Iterable[tuple[str, Scored | BatchError | Assessment
                                _text(errors.sheet, result.organization),
                                _text(errors.sheet, field), _text(errors.sheet, text),
                                _text(errors.sheet, hints)])
-            for p in result.problems:
-                if p.valid and p.field and brief(p) is not p:
-                    fields = valid.setdefault(p.valid, [])
-                    name = re.sub(r"\[\d+\]", "", p.field)
-                    if name not in fields:
-                        fields.append(name)
+            collect_valid_values(valid, result.problems)
             continue
         _plan_rows(sheets["Plan"], result, with_id)
         _effort_row(sheets["Effort"], result, with_id)
