@@ -561,7 +561,16 @@ def _scan_sheet(source: str, part: str | None) -> tuple[bool, list[tuple[int, in
         c2 = _column_index(m.group(3)) if m.group(3) else c1
         merges.append((c1, r1, c2, int(m.group(4)) if m.group(4) else r1))
 
-    with zipfile.ZipFile(source) as archive, archive.open(part.lstrip("/")) as xml:
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError):
+        return True, []                  # openpyxl read it; formulas are then checked per cell
+    try:
+        xml = archive.open(part.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        archive.close()
+        return True, []
+    with archive, xml:
         tail = b""
         for chunk in iter(lambda: xml.read(1 << 20), b""):
             text = tail + chunk
@@ -589,41 +598,44 @@ def xlsx_rows(source: str, fields: Sequence[str], numeric: Collection[str],
     """The data rows of a workbook's first sheet, or of `options.sheet`."""
     import openpyxl
 
-    with open_input(source) as handle:
+    with open_input(source) as handle, open(source, "rb") as second:
+        # openpyxl leaves a file it opened itself unclosed when the workbook is damaged;
+        # handing it open files keeps their closing here
         why = _not_a_workbook(source, handle)
-    if why:
-        raise InputError([Problem(why, source=source)])
-    try:
-        book = _quietly(lambda: openpyxl.load_workbook(source, read_only=True, data_only=True))
-    except Exception as exc:       # noqa: BLE001 - any parser failure on a damaged file
-        raise InputError([Problem(f"cannot be read as an .xlsx workbook ({type(exc).__name__}: "
-                                  f"{exc}); open it in Excel or LibreOffice and save it again",
-                                  source=source)]) from None
-    try:
-        names = book.sheetnames
-        if options.sheet is not None and options.sheet not in names:
-            hints = closest(options.sheet, names)
-            raise InputError([Problem(f"has no sheet '{options.sheet}'", source=source,
-                                      suggestions=hints, valid=", ".join(names))])
-        sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
-        if not hasattr(sheet, "iter_rows"):
-            raise InputError([Problem(f"sheet '{sheet.title}' is a chart, not a table",
-                                      source=source)])
-        formulas, merges = _scan_sheet(source, getattr(sheet, "_worksheet_path", None))
-        formula_book = None
-        if formulas:
-            formula_book = _quietly(lambda: openpyxl.load_workbook(source, read_only=True,
-                                                                   data_only=False))
-        title = sheet.title
+        if why:
+            raise InputError([Problem(why, source=source)])
         try:
-            yield from table_rows(
-                _xlsx_raw(sheet, formula_book[title] if formula_book else None, merges),
-                source, lambda n: f"sheet '{title}', row {n}", fields, numeric, None, options)
+            book = _quietly(lambda: openpyxl.load_workbook(handle, read_only=True,
+                                                           data_only=True))
+        except Exception as exc:       # noqa: BLE001 - any parser failure on a damaged file
+            raise InputError([Problem(f"cannot be read as an .xlsx workbook ({type(exc).__name__}"
+                                      f": {exc}); open it in Excel or LibreOffice and save it "
+                                      "again", source=source)]) from None
+        try:
+            names = book.sheetnames
+            if options.sheet is not None and options.sheet not in names:
+                hints = closest(options.sheet, names)
+                raise InputError([Problem(f"has no sheet '{options.sheet}'", source=source,
+                                          suggestions=hints, valid=", ".join(names))])
+            sheet = book[options.sheet] if options.sheet is not None else book.worksheets[0]
+            if not hasattr(sheet, "iter_rows"):
+                raise InputError([Problem(f"sheet '{sheet.title}' is a chart, not a table",
+                                          source=source)])
+            formulas, merges = _scan_sheet(source, getattr(sheet, "_worksheet_path", None))
+            formula_book = None
+            if formulas:
+                formula_book = _quietly(lambda: openpyxl.load_workbook(second, read_only=True,
+                                                                       data_only=False))
+            title = sheet.title
+            try:
+                yield from table_rows(
+                    _xlsx_raw(sheet, formula_book[title] if formula_book else None, merges),
+                    source, lambda n: f"sheet '{title}', row {n}", fields, numeric, None, options)
+            finally:
+                if formula_book is not None:
+                    formula_book.close()
         finally:
-            if formula_book is not None:
-                formula_book.close()
-    finally:
-        book.close()
+            book.close()
 
 
 def _xlsx_raw(sheet: Any, formula_sheet: Any, merges: list[tuple[int, int, int, int]]
