@@ -139,24 +139,14 @@ def _tsv(profile: dict) -> bytes:
     return _csv(profile).replace(b",", b"\t")
 
 
-def _xlsx(profile: dict) -> bytes:
-    import io
-    import openpyxl
-    book = openpyxl.Workbook()
-    book.active.append(list(profile))
-    book.active.append([";".join(map(str, v)) if isinstance(v, list) else v
-                        for v in profile.values()])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-WRITERS = {".yaml": _yaml, ".json": _json, ".jsonl": _json, ".csv": _csv, ".tsv": _tsv,
-           ".xlsx": _xlsx}
+WRITERS = {".yaml": _yaml, ".json": _json, ".jsonl": _json, ".csv": _csv, ".tsv": _tsv}
+# .xlsx is fed random bytes above; a saved workbook carries its save time, so mutating one would
+# not be reproducible (Hypothesis: FlakyStrategyDefinition). tests/test_tables.py builds real
+# workbooks from generated cells instead.
 
 
 @budget(60)
-@given(data=st.data(), suffix=st.sampled_from(BATCH_SUFFIXES))
+@given(data=st.data(), suffix=st.sampled_from(list(WRITERS)))
 def test_mutated_documents_into_every_reader(data, suffix):
     document = data.draw(mutated(profiles().map(WRITERS[suffix])), label="document")
     if suffix in SUFFIXES:
