@@ -52,8 +52,8 @@ def test_csv_with_bom_lists_and_empty_cells():
     first = rows[0].data
     assert list(first)[0] == "name"                            # the BOM is not in the header
     assert first == {"name": "Foxtrot Foods", "sector": "food_beverage", "employees": "45",
-                     "countries": "FR;BE", "customer_types": "businesses;consumers",
-                     "bids_for_tenders": "no", "certified": "ISO 9001"}   # empty cells omitted
+                     "countries": ["FR", "BE"], "customer_types": ["businesses", "consumers"],
+                     "bids_for_tenders": "no", "certified": ["ISO 9001"]}   # empty cells omitted
     result = next(evaluate_many(rows[:1], jobs=1))
     assert isinstance(result, Assessment) and result.organization == "Foxtrot Foods"
 
@@ -69,13 +69,13 @@ def test_csv_in_utf16_and_a_semicolon_header(tmp_path):
     utf16 = write(tmp_path, "u.csv", "name,sector,employees\nZürich AG,retail,5\n".encode("utf-16"))
     assert records(utf16)[0].data["name"] == "Zürich AG"
     semi = write(tmp_path, "s.csv", "name;sector;employees\nA;retail;5\n")
-    assert "not comma-separated" in errors_of(records(semi)[0])
+    assert records(semi)[0].data == {"name": "A", "sector": "retail", "employees": "5"}
 
 
 def test_unknown_columns_are_named_with_did_you_mean():
     (record,) = records(BATCH / "bad-header.csv")
     message = errors_of(record)
-    assert record.location == "row 1"
+    assert record.location == "row 2" and record.error.problems[0].location == "row 1"
     assert "unknown column 'secter'; did you mean 'sector'?" in message
     assert "unknown column 'countrys'; did you mean 'countries'?" in message
 
@@ -89,12 +89,15 @@ def test_csv_repeated_column_and_stray_cells(tmp_path):
     assert second.location == "row 3" and "no name in the header" in errors_of(second)
 
 
-def test_undecodable_csv_row_is_reported_and_earlier_rows_kept(tmp_path):
-    path = write(tmp_path, "l.csv", "name,sector,employees\nA,retail,5\n".encode()
-                 + "Café,retail,5\n".encode("latin-1"))
-    first, second = records(path)
-    assert first.data["name"] == "A"
-    assert "not UTF-8" in errors_of(second) and second.error.problems[0].location == "row 3"
+def test_undecodable_csv_row_is_reported_and_the_rows_around_it_kept(tmp_path):
+    """A UTF-8 file with one row in another encoding: that row is an error naming its byte
+    offset, and the rows before and after it are read (issue 20: rows were silently lost)."""
+    head = "name,sector,employees\nZoë AG,retail,5\n".encode()
+    path = write(tmp_path, "l.csv", head + "Café,retail,5\n".encode("latin-1") + b"B,retail,5\n")
+    first, second, third = records(path)
+    assert first.data["name"] == "Zoë AG" and third.data["name"] == "B"
+    assert second.location == "row 3"
+    assert f"byte 0xE9 at byte offset {len(head) + 3} is not UTF-8 text" in errors_of(second)
 
 
 @pytest.mark.parametrize("name, data, message", [

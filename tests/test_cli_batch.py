@@ -45,7 +45,9 @@ def test_failures_are_summarised_on_stderr_with_file_row_field_and_valid_values(
     for where in FAILED:
         assert any(where in line for line in lines[1:]), where
     bank = next(line for line in lines if "e-sheet.csv, row 3" in line)
-    assert "field 'sector'" in bank and "(valid: aerospace_defence" in bank
+    assert "field 'sector'" in bank and "did you mean 'mining'?" in bank
+    assert "(valid:" not in bank                     # listed once for the run, not per row
+    assert lines[-1].startswith("valid values for sector: aerospace_defence, ")
     assert "Traceback" not in result.output
 
 
@@ -167,3 +169,228 @@ def test_an_output_that_is_an_input_is_refused_before_anything_is_read(tmp_path)
         assert result.exit_code == 1 and "would replace the data being read" in result.stderr
     assert sheet.read_text() == "name,sector,employees\nA,retail,3\n"
     assert not (tmp_path / "new.csv").exists()
+
+
+# -- spreadsheets as consultants keep them (issue 16) ---------------------------------------
+
+def test_windows_1252_semicolon_csv_with_ids_and_kept_columns(tmp_path):
+    sheet = tmp_path / "kunden.csv"
+    sheet.write_bytes("Kundennr;name;sector;employees;annual_energy_tj;Notiz\n"
+                      "K-1;Müller GmbH;manufacturing;40;2,5;=HYPERLINK(1)\n"
+                      "K-2;Bäckerei;food_beverage;12;;\n".encode("cp1252"))
+    result = run(str(sheet), "--id-column", "Kundennr", "--keep-columns")
+    assert result.exit_code == 0, result.stderr
+    table = rows(result.stdout)
+    assert list(table[0])[:3] == ["id", "source", "organization"]
+    assert list(table[0])[-2:] == ["Notiz", "other_columns"]
+    assert [(r["id"], r["organization"]) for r in table] == [("K-1", "Müller GmbH"),
+                                                            ("K-2", "Bäckerei")]
+    assert table[0]["Notiz"] == "'=HYPERLINK(1)"             # kept cells neutralised too
+    assert "read as Windows-1252" in result.stderr and "separated by ';'" in result.stderr
+    jsonl = [json.loads(line) for line in run(str(sheet), "--id-column", "Kundennr",
+                                              "--keep-columns", "--format", "jsonl").stdout.splitlines()]
+    assert jsonl[0]["id"] == "K-1" and jsonl[0]["columns"] == {"Notiz": "=HYPERLINK(1)"}
+
+
+def test_unknown_columns_fail_each_row_once_with_the_count(tmp_path):
+    sheet = tmp_path / "c.csv"
+    sheet.write_text("name,sector,employees,notes\n" + "A,retail,5,x\n" * 45)
+    result = run(str(sheet))
+    assert result.exit_code == 1 and len(rows(result.stdout)) == 45
+    lines = result.stderr.splitlines()
+    assert lines[0] == "scored 0 profiles, 45 failed:"
+    assert "unknown column 'notes' (--keep-columns carries unknown columns into the output)" \
+        in lines[1]
+    assert lines[2].startswith("    (the same for 45 records, ") and len(lines) == 3
+    assert lines[2].endswith("c.csv, row 2 to row 46)")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--encoding", "klingon"], "'klingon' is not a known encoding"),
+    (["--delimiter", "|"], "Invalid value for '--delimiter'"),
+])
+def test_spreadsheet_options_are_checked(tmp_path, args, message):
+    result = run(MIXED, *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+# -- workbooks, reports and portfolio pages -------------------------------------------------
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def client_workbook(tmp_path, rows):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Clients"
+    sheet.append(["Client portfolio"])
+    sheet.append(["client_id", "name", "sector", "employees", "bids_for_tenders",
+                  "tender_requirements", "countries"])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    return path
+
+
+CLIENTS = [["K-1", "Rheinbau GmbH", "construction", 80, True, "ISO 9001; ISO 45001", "DE"],
+           ["K-2", "@SUM(1+1)*cmd|' /C calc'!A0", "retail", 12, False, None, "FR"],
+           ["K-3", "Bank AG", "banking", 50, None, None, "DE"],
+           ["K-4", "Müller Metall", "manufacturing", 45, None, None, "DE"]]
+
+
+def test_xlsx_in_and_out(tmp_path):
+    out = tmp_path / "scores.xlsx"
+    result = run(str(client_workbook(tmp_path, CLIENTS)), "--format", "xlsx", "-o", str(out))
+    assert result.exit_code == 1 and "clients.xlsx, sheet 'Clients', row 5: field 'sector'" \
+        in result.stderr
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "Decisions", "Plan", "Effort", "Errors"]
+    decisions = book["Decisions"]
+    header = [c.value for c in decisions[1]]
+    assert header[:3] == ["Id", "Source", "Organization"] and header[3] == catalog.NAMES[0]
+    assert decisions.freeze_panes == "A2" and decisions.auto_filter.ref == "A1:X5"
+    rows = {r[0].value: r for r in decisions.iter_rows(min_row=2)}
+    assert set(rows) == {"K-1", "K-2", "K-3", "K-4"}
+    nine = header.index("ISO 9001")
+    assert rows["K-1"][nine].value == "CERTIFY" and rows["K-1"][nine].font.b
+    assert rows["K-1"][nine].fill.fill_type == "solid"
+    implement = next(c for r in rows.values() for c in r if c.value == "implement")
+    assert implement.font.i and implement.fill.fill_type == "gray125"     # a pattern, not hue
+    injected = rows["K-2"][2]
+    assert injected.value == "@SUM(1+1)*cmd|' /C calc'!A0" and injected.data_type == "s"
+    assert injected.quotePrefix
+    assert "'banking' is not valid" in rows["K-3"][header.index("Error")].value
+    plan = list(book["Plan"].iter_rows(min_row=2, values_only=True))
+    assert ("K-1", "Rheinbau GmbH", 1) == plan[0][:3] and plan[0][4] == "CERTIFY"
+    assert "tender-gate" in plan[0][-1]
+    effort = {r[0]: r for r in book["Effort"].iter_rows(min_row=2, values_only=True)}
+    assert effort["K-1"][2] >= 2 and effort["K-1"][4] > 0       # standards, audit days
+    errors = list(book["Errors"].iter_rows(min_row=2, values_only=True))
+    assert errors[0][:4] == ("K-3", f"{tmp_path / 'clients.xlsx'}, sheet 'Clients', row 5",
+                             "Bank AG", "sector")
+    assert any(r and r[0] == "sector" and "aerospace_defence" in r[1] for r in errors)
+    summary = book["Summary"]
+    assert summary["A1"].value.startswith("Portfolio: 3 clients scored, 1 could not be scored")
+    assert len(summary._charts) == 1
+    counts = {r[0]: r[1:4] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert sum(counts["ISO 9001"]) == 3
+
+
+def test_xlsx_to_a_terminal_is_refused_and_excel_needs_csv(tmp_path):
+    result = run(MIXED, "--format", "html", "--excel")
+    assert result.exit_code == 2 and "--excel shapes CSV output" in result.stderr
+
+
+def test_reports_are_one_board_report_per_client_named_by_id(tmp_path):
+    folder = tmp_path / "reports"
+    rows = CLIENTS + [["K-1", "Rheinbau Zwei", "construction", 20, None, None, "DE"],
+                      [None, "Zoë & Co", "retail", 3, None, None, "DE"]]
+    result = run(str(client_workbook(tmp_path, rows)), "--reports", str(folder), "-o",
+                 str(tmp_path / "s.csv"))
+    assert result.exit_code == 1
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["K-1-2.html", "K-1.html", "K-2.html", "K-4.html", "zoe-co.html"]
+    page = (folder / "K-1.html").read_text()
+    assert "<h1>" in page and "Rheinbau GmbH" in page and "ISO 9001" in page
+    assert "&lt;" not in (folder / "zoe-co.html").read_text().split("<title>")[1][:40]
+
+
+def test_html_portfolio_report_is_self_contained(tmp_path):
+    out = tmp_path / "p.html"
+    result = run(str(client_workbook(tmp_path, CLIENTS)), "--format", "html", "-o", str(out))
+    assert result.exit_code == 1
+    page = out.read_text()
+    assert page.count("<svg") == 3 and 'id="hatch"' in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script" not in page
+    assert "Bank AG" in page and "&#x27;banking&#x27;" in page
+    assert "3</b>clients scored" in page and "@SUM(1+1)*cmd|&#x27; /C calc&#x27;!A0" in page
+
+
+def test_excel_csv_has_a_bom_crlf_and_the_chosen_separator():
+    result = CliRunner().invoke(cli, ["batch", MIXED, "--excel=;"])
+    text = result.stdout_bytes.decode("utf-8")
+    assert text.startswith("\ufeffsource;organization;ISO 9001;")
+    assert "\r\n" in text and text.count("\r\n") == 13
+    default = CliRunner(env={"LC_ALL": "C"}).invoke(cli, ["batch", MIXED, "--excel"])
+    assert default.stdout_bytes.decode("utf-8").startswith("\ufeffsource,organization,")
+
+
+@pytest.mark.slow
+def test_progress_bar_only_on_a_terminal(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    import sys
+    sheet = tmp_path / "p.csv"
+    sheet.write_text("name,sector,employees\n" + "A,retail,5\n" * 30)
+    child = pexpect.spawn(sys.executable, ["-m", "advisor", "batch", str(sheet), "--jobs", "1",
+                                           "-o", str(tmp_path / "o.csv")], timeout=120,
+                          encoding="utf-8", dimensions=(24, 120))
+    child.expect(pexpect.EOF)
+    assert "scoring: 100%" in child.before and "30/30" in child.before
+    assert "profiles/s" in child.before
+    piped = run(str(sheet), "--jobs", "1")
+    assert piped.stderr == ""
+
+
+def test_labels_and_synonyms_people_type_in_spreadsheets(tmp_path):
+    """The failures of issue 16's 200-row portfolio: labels the questionnaire shows, refused in
+    files. They are read from the vocabulary data (rules/vocabulary.yaml)."""
+    sheet = tmp_path / "labels.csv"
+    sheet.write_text("name;sector;employees;data_sensitivity;customer_types\n"
+                     "A;Software/SaaS;5;medium;B2B\nB;Logistics and transport;5;Medium;\n"
+                     "C;Food & Beverage;5;;public sector\n")
+    result = run(str(sheet), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["organization"] for line in result.stdout.splitlines()] == \
+        ["A", "B", "C"]
+
+
+def test_readme_workflow_from_the_portfolio_sheet(tmp_path):
+    """README, "Spreadsheets": the consultant's workbook scores 13 clients, fails the typo, and
+    gives one report per scored client, named by id."""
+    sheets = DATA / "sheets"
+    result = run(str(sheets / "portfolio.xlsx"), "--keep-columns", "--format", "xlsx", "-o",
+                 str(tmp_path / "advice.xlsx"), "--reports", str(tmp_path / "reports"))
+    assert result.exit_code == 1
+    assert "scored 13 profiles, 1 failed:" in result.stderr
+    assert "row 16: field 'sector': 'Constrution' is not valid; did you mean 'construction'?" \
+        in result.stderr
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == \
+        [f"K-{n}.html" for n in range(1001, 1014)]
+    book = openpyxl.load_workbook(tmp_path / "advice.xlsx", read_only=True)
+    header = next(book["Decisions"].iter_rows(max_row=1, values_only=True))
+    assert header[-1] == "Account manager"
+    german = run(str(sheets / "kunden-windows-1252.csv"), "--id-column", "Kundennr",
+                 "--excel=;", "-o", str(tmp_path / "b.csv"))
+    assert german.exit_code == 0, german.stderr
+    text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("id;source;organization;ISO 9001;")
+    assert "K-2001;" in text and "Müller Metallbau GmbH" in text
+
+
+def test_a_sheet_that_fills_up_goes_on_in_a_second_sheet(tmp_path, monkeypatch):
+    from advisor.render import workbook
+    monkeypatch.setattr(workbook, "MAX_SHEET_ROWS", 3)
+    out = tmp_path / "w.xlsx"
+    assert run(MIXED, "--format", "xlsx", "-o", str(out)).exit_code == 1
+    book = openpyxl.load_workbook(out)
+    decisions = [n for n in book.sheetnames if n.startswith("Decisions")]
+    assert decisions[:2] == ["Decisions", "Decisions (2)"] and len(decisions) == 6
+    assert sum(book[n].max_row - 1 for n in decisions) == 12
+
+
+@pytest.mark.slow
+def test_reports_as_pdf_too(tmp_path):
+    from advisor.render.pdf import chromium_path
+    try:
+        chromium_path()
+    except Exception:
+        pytest.skip("no Chromium to print PDF")
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("id,name,sector,employees\nC-7,Acme,construction,80\n")
+    result = run(str(sheet), "--reports", str(tmp_path / "r"), "--report-format", "both",
+                 "-o", str(tmp_path / "s.csv"))
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["C-7.html", "C-7.pdf"]
+    assert (tmp_path / "r" / "C-7.pdf").read_bytes().startswith(b"%PDF-")

@@ -7,27 +7,32 @@ number of chunks in flight, so memory stays flat whatever the input size.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
+import re
 import os
 import sys
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Sequence, Union
 
 from advisor.advice import catalog
 from advisor.advice.assess import RulesArg, evaluate, rulebase
-from advisor.errors import AdvisorError, InputError, Problem, closest, printable
-from advisor.inputs.loaders import PROFILE_SUFFIXES, decode, open_input, parse_document, read_bytes
-from advisor.advice.models import FIELDS, MAX_PROBLEMS, Assessment, Profile, parse_profile
+from advisor.errors import AdvisorError, InputError, Problem, printable
+from advisor.inputs.loaders import PROFILE_SUFFIXES, open_input, parse_document, read_bytes, decode
+from advisor.inputs.tables import (ID_COLUMNS, MAX_LINE_CHARS, TABLE_SUFFIXES, TableOptions, csv_rows, fold,
+                                   Lines, list_fields, numeric_fields, xlsx_rows)
+from advisor.advice.models import FIELDS, Assessment, Profile, parse_profile
 
-BATCH_SUFFIXES = PROFILE_SUFFIXES + (".jsonl", ".csv")
+BATCH_SUFFIXES = PROFILE_SUFFIXES + (".jsonl",) + TABLE_SUFFIXES
 CHUNKSIZE = 64               # profiles per task sent to a worker: ~0.1 s of work, so IPC stays small
 IN_FLIGHT_PER_JOB = 4        # chunks queued per worker: keeps workers busy, bounds memory
-MAX_LINE_CHARS = 1_000_000   # a JSON Lines line or CSV line; longer is junk (or not line-based)
+PROFILE_NUMBERS = numeric_fields(Profile)
+PROFILE_LISTS = list_fields(Profile)        # all codes, standards or vocabulary: `,` splits
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Record:
     location: str | None = None            # "row 3", "line 7", "item 2"; None for a whole file
     data: Any = None
     error: AdvisorError | None = None      # the input could not be read at all
+    record_id: str | None = None           # the client id (--id-column, or an id column)
+    columns: tuple[tuple[str, str], ...] = ()   # unknown columns kept with --keep-columns
 
     @property
     def source(self) -> str:
@@ -53,23 +60,70 @@ class BatchError:
     problems: tuple[Problem, ...]
     kind: str = "invalid profile"
     organization: str | None = None
+    record_id: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def source(self) -> str:
         return ", ".join(p for p in (self.file, self.location) if p)
 
-    def message(self) -> str:
-        """The problems without the file and row the record already names."""
-        return "; ".join(str(replace(p, source=None if p.source == self.file else p.source,
+    def message(self, listed_once: bool = False) -> str:
+        """The problems without the file and row the record already names; `listed_once` leaves
+        out long lists of valid values, which the run then lists once (`brief`)."""
+        return "; ".join(str(replace(brief(p) if listed_once else p,
+                                     source=None if p.source == self.file else p.source,
                                      location=None if p.location == self.location else p.location))
                          for p in self.problems)
 
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "message": self.message(),
+    def to_dict(self, listed_once: bool = False) -> dict:
+        return {"kind": self.kind, "message": self.message(listed_once),
                 "problems": [p.to_dict() for p in self.problems]}
 
 
 Result = Union[Assessment, BatchError]
+LISTED_ONCE_CHARS = 60      # lists of valid values longer than this are shown once per run
+
+
+def collect_valid_values(valid: dict[str, list[str]], problems: Iterable[Problem]) -> None:
+    """Note the long lists of valid values that `brief` leaves out of rows, each once, with the
+    fields it is for (`regulations[2]` counts as `regulations`): a run prints them at its end."""
+    for p in problems:
+        if p.valid and p.field and brief(p) is not p:
+            fields = valid.setdefault(p.valid, [])
+            name = re.sub(r"\[\d+\]", "", p.field)
+            if name not in fields:
+                fields.append(name)
+
+
+def brief(problem: Problem) -> Problem:
+    """The problem without its list of valid values when that is a long list (25 sectors):
+    a batch names it once for the whole run, so 45 bad rows are not 20 KB of errors."""
+    if problem.valid and len(problem.valid) > LISTED_ONCE_CHARS:
+        return replace(problem, valid=None)
+    return problem
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One planned standard as the workbook and the portfolio report show it."""
+
+    priority: int
+    standard: str
+    decision: str
+    currently: str
+    reasons: tuple[tuple[str, str], ...]        # (rule id, text)
+    audit_days: float | None
+    months: tuple[int, ...]
+    estimate: bool
+
+    @classmethod
+    def of(cls, rec: Any) -> "PlanStep":
+        effort = rec.effort
+        return cls(rec.priority, rec.standard, rec.decision, rec.currently,
+                   tuple((r.rule, r.text) for r in rec.reasons),
+                   effort.initial_audit_days if effort else None,
+                   tuple(effort.typical_months) if effort else (),
+                   bool(effort.estimate) if effort else False)
 
 
 @dataclass(frozen=True)
@@ -84,9 +138,14 @@ class Scored:
     plan: tuple[tuple[str, str], ...]           # (standard, decision) in priority order
     reasons: tuple[tuple[str, ...], ...]        # rule ids of the reasons, per catalog standard
     json: str | None = None                     # the whole assessment, when the output holds it
+    details: tuple["PlanStep", ...] = ()        # the plan with reasons and effort (workbook, html)
+    report: str | None = None                   # the board report, for --reports
+    record_id: str | None = None                # the client id from the input, if any
+    columns: tuple[tuple[str, str], ...] = ()   # input columns passed through (--keep-columns)
 
     @classmethod
-    def of(cls, assessment: Assessment, with_json: bool = False) -> "Scored":
+    def of(cls, assessment: Assessment, with_json: bool = False, with_details: bool = False,
+           report: Callable[[Assessment], str] | None = None) -> "Scored":
         by_name = {rec.standard: rec for rec in assessment.recommendations}
         found = [by_name.get(name) for name in catalog.NAMES]
         return cls(assessment.organization,
@@ -94,7 +153,10 @@ class Scored:
                    tuple((rec.standard, rec.decision) for rec in assessment.recommendations
                          if rec.priority is not None),
                    tuple(tuple(r.rule for r in rec.reasons) if rec else () for rec in found),
-                   assessment.model_dump_json() if with_json else None)
+                   assessment.model_dump_json() if with_json else None,
+                   tuple(PlanStep.of(rec) for rec in assessment.recommendations
+                         if rec.priority is not None) if with_details else (),
+                   report(assessment) if report is not None else None)
 
     @property
     def top(self) -> str:
@@ -104,8 +166,10 @@ class Scored:
 
 # -- reading ---------------------------------------------------------------------------------
 
-def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
-    """Every profile in these files and folders, in order, as Records (read errors included)."""
+def read_profiles(inputs: Iterable[str | Path], options: TableOptions | None = None
+                  ) -> Iterator[Record]:
+    """Every profile in these files and folders, in order, as Records (read errors included).
+    `options` say how to read spreadsheets and which column holds the record id."""
     for given in inputs:
         path = Path(given)
         if path.is_dir():
@@ -113,7 +177,7 @@ def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
                 # not only regular files: a dangling link, a pipe or a device named like an
                 # input becomes a record saying why it cannot be read, never a silent skip
                 files = sorted((p for p in path.iterdir() if p.suffix.lower() in BATCH_SUFFIXES
-                                and not p.name.startswith(".") and not p.is_dir()),
+                                and not p.name.startswith((".", "~$")) and not p.is_dir()),
                                key=lambda p: p.name)
             except OSError as exc:
                 yield _failed(str(path), None, f"cannot be read: {exc.strerror}")
@@ -122,34 +186,48 @@ def read_profiles(inputs: Iterable[str | Path]) -> Iterator[Record]:
                 yield _failed(str(path), None, "has no profile files (valid: "
                               + ", ".join(BATCH_SUFFIXES) + ")")
             for file in files:
-                yield from read_file(file)
+                yield from read_file(file, options=options)
         else:
-            yield from read_file(path)
+            yield from read_file(path, options=options)
 
 
-def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS) -> Iterator[Record]:
+def read_file(path: str | Path, *, fields: Sequence[str] = FIELDS,
+              numeric: Collection[str] | None = None,
+              options: TableOptions | None = None) -> Iterator[Record]:
     """The profiles in one file; a file that cannot be read becomes one Record with an error.
 
-    `fields` are the valid CSV column names (another record type, such as claims, passes its own).
+    `fields` are the valid column names and `numeric` the number fields among them (another
+    record type, such as claims, passes its own). Every data row of a spreadsheet becomes one
+    Record, readable or with an error, so totals add up to the rows in the file.
     """
     source = str(path)
     suffix = Path(source).suffix.lower()
-    readers = {".csv": lambda s: _csv_records(s, fields), ".jsonl": _jsonl_records}
+    options = options or TableOptions()
+    if fields is FIELDS and not options.lists:
+        options = replace(options, lists=PROFILE_LISTS)
+    numeric = PROFILE_NUMBERS if numeric is None else numeric
+    table = xlsx_rows if suffix in (".xlsx", ".xlsm") else csv_rows
+    readers = {".jsonl": _jsonl_records}
+    for name in TABLE_SUFFIXES:
+        readers[name] = lambda s: _table_records(s, table(s, fields, numeric, options))
     reader = readers.get(suffix, _document_records if suffix in PROFILE_SUFFIXES else None)
     if reader is None:
         yield _failed(source, None, f"has extension '{suffix or '(none)'}'; batch inputs are "
                       + ", ".join(BATCH_SUFFIXES) + " files or folders")
         return
+    count = 0
     try:
-        empty = True
         for record in reader(source):
-            empty = False
-            yield record
-        if empty:             # an input that silently scores nothing looks like success
+            count += 1
+            yield _with_id(record, options)
+        if not count:         # an input that silently scores nothing looks like success
             raise InputError([Problem("holds no records (an empty list, or no rows or lines)",
                                       source=source)])
     except AdvisorError as exc:
         yield Record(source, None, error=exc.with_source(source))
+    except OSError as exc:    # a disk or network-share error mid-file: said, with the count
+        after = f" after {count:,} records; the rest is not read" if count else ""
+        yield _failed(source, None, f"cannot be read: {exc.strerror or exc}{after}")
 
 
 def _failed(source: str, location: str | None, message: str, **kw: Any) -> Record:
@@ -166,120 +244,51 @@ def _document_records(source: str) -> Iterator[Record]:
         yield Record(source, None, data)
 
 
-def _text_lines(source: str) -> Iterator[str]:
-    """A file's lines as text, read as it goes: UTF-8 with or without BOM, or UTF-16 with BOM.
-
-    UTF-8 is decoded line by line, so a bad byte is reported at its own row, not at the first
-    block read. A line longer than MAX_LINE_CHARS raises _LineTooLong: memory stays bounded.
-    """
+def _jsonl_records(source: str) -> Iterator[Record]:
+    """One record per non-blank line; a line that does not decode as UTF-8 or parse as JSON is
+    an error record in its place, and the lines after it are read on."""
     with open_input(source) as handle:
         head = handle.read(4096)
         handle.seek(0)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
-            lines = iter(lambda: text.readline(MAX_LINE_CHARS + 1), "")
-        else:
-            if b"\x00" in head:
-                decode(head, source)               # raises "is binary data"
-            lines = (line.decode()
-                     for line in iter(lambda: handle.readline(MAX_LINE_CHARS + 1), b""))
-        for n, line in enumerate(lines):
-            if len(line) > MAX_LINE_CHARS:
-                raise _LineTooLong
-            yield line[1:] if n == 0 and line.startswith("\ufeff") else line
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            decode(head, source)                   # raises "is binary data"
+        lines = Lines(handle, "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                      else "utf-8-sig", source)
+        for n, line in enumerate(lines, 1):
+            if n - 1 in lines.bad:
+                yield _failed(source, f"line {n}", lines.bad[n - 1])
+                continue
+            if not line.strip():
+                continue
+            try:
+                data = parse_document(line.rstrip("\r\n"), source, ".json")
+            except InputError as exc:
+                column = (exc.problems[0].location or "").partition(", ")[2]
+                yield _failed(source, ", ".join(filter(None, (f"line {n}", column))),
+                              exc.problems[0].message)
+                continue
+            yield Record(source, f"line {n}", data)
 
 
-class _LineTooLong(Exception):
-    pass
+def _table_records(source: str, rows: Iterator) -> Iterator[Record]:
+    for row in rows:
+        error = InputError(list(row.problems)) if row.problems else None
+        yield Record(source, row.location, row.data, error, row.record_id, row.columns)
 
 
-def _lines(source: str, rows: Iterator, unit: str) -> Iterator[tuple[int, Any]]:
-    """Rows numbered from 1; a decoding or CSV error names the row where it happened."""
-    n = 0
-    try:
-        for n, row in enumerate(rows, 1):
-            yield n, row
-        return
-    except UnicodeDecodeError:
-        message = "is not UTF-8 text; save it as UTF-8"
-    except csv.Error as exc:
-        message = f"is not valid CSV: {exc}"
-    except _LineTooLong:
-        message = f"has a line longer than {MAX_LINE_CHARS:,} characters"
-    except OSError as exc:
-        message = f"cannot be read: {exc.strerror}"
-    raise InputError([Problem(message, source=source, location=f"{unit} {n + 1}")])
-
-
-def _jsonl_records(source: str) -> Iterator[Record]:
-    for n, line in _lines(source, _text_lines(source), "line"):
-        if not line.strip():
-            continue
-        try:
-            data = parse_document(line.rstrip("\r\n"), source, ".json")
-        except InputError as exc:
-            column = (exc.problems[0].location or "").partition(", ")[2]
-            yield _failed(source, ", ".join(filter(None, (f"line {n}", column))),
-                          exc.problems[0].message)
-            continue
-        yield Record(source, f"line {n}", data)
-
-
-def _csv_records(source: str, fields: Sequence[str] = FIELDS) -> Iterator[Record]:
-    rows = _lines(source, csv.reader(_text_lines(source), strict=True), "row")  # strict: a
-    # quote left open at the end (a truncated file) is an error, not a cell that runs to the end
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise InputError([Problem("is empty", source=source)]) from None
-    columns = [h.strip() for h in header]
-    problems = _header_problems(columns, source, fields)
-    if problems:
-        yield Record(source, "row 1", error=InputError(problems))
-        return
-    for n, row in rows:
-        if not any(cell.strip() for cell in row):
-            continue                               # blank rows, as spreadsheets export them
-        location = f"row {n}"
-        extra = [cell for i, cell in enumerate(row)
-                 if cell.strip() and (i >= len(columns) or not columns[i])]
-        if extra:
-            yield _failed(source, location, f"has a value ('{extra[0].strip()}') in a column "
-                          "with no name in the header")
-            continue
-        yield Record(source, location, {col: cell for col, cell in zip(columns, row)
-                                        if col and cell.strip()})
-
-
-def _header_problems(columns: list[str], source: str,
-                     fields: Sequence[str] = FIELDS) -> list[Problem]:
-    """Unknown or repeated column names, each with a did-you-mean; after MAX_PROBLEMS only
-    counted, so a header of 200,000 junk columns is reported in a moment."""
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    hidden = 0
-    for name in columns:
-        if not name or (name in fields and name not in seen):
-            seen.add(name)
-            continue
-        if len(problems) >= MAX_PROBLEMS:
-            hidden += 1
-        elif name in fields:
-            problems.append(Problem(f"column '{name}' appears twice", field=name,
-                                    source=source, location="row 1"))
-        elif ";" in name or "\t" in name:
-            problems.append(Problem("the header is not comma-separated; save the file with ',' "
-                                    "between columns (';' separates list items inside a cell)",
-                                    source=source, location="row 1"))
-        else:
-            hints = closest(name, fields)
-            problems.append(Problem(f"unknown column '{name}'", field=name, source=source,
-                                    location="row 1", suggestions=hints,
-                                    valid=None if hints else ", ".join(fields)))
-    if hidden:
-        problems.append(Problem(f"... and {hidden:,} more problems", source=source,
-                                location="row 1"))
-    return problems
+def _with_id(record: Record, options: TableOptions) -> Record:
+    """A mapping's id key (--id-column, or `id` / `client_id`) taken out as the record id, so
+    YAML and JSON profiles carry client ids as spreadsheet rows do."""
+    data = record.data
+    if record.record_id is not None or not isinstance(data, dict):
+        return record
+    names = (options.id_column,) if options.id_column else ID_COLUMNS
+    key = next((k for k in data if isinstance(k, str) and (k in names or fold(k) in names)), None)
+    if key is None:
+        return record
+    rest = {k: v for k, v in data.items() if k != key}
+    value = data[key]
+    return replace(record, data=rest, record_id=None if value is None else str(value))
 
 
 # -- scoring ---------------------------------------------------------------------------------
@@ -333,27 +342,35 @@ def _to_json(assessment: Assessment) -> str:
 
 
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
-                engine: str | None = None) -> Iterator[tuple[str, Result]]:
+                engine: str | None = None, options: TableOptions | None = None
+                ) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
-    return _with_sources(inputs, lambda records: evaluate_many(records, jobs=jobs, rules=rules,
-                                                               engine=engine))
+    records, sources = itertools.tee(read_profiles(inputs, options))
+    return zip((printable(r.source) for r in sources),
+               evaluate_many(records, jobs=jobs, rules=rules, engine=engine))
 
 
 def score_paths_for_output(inputs: Iterable[str | Path], *, with_json: bool,
+                           with_details: bool = False,
+                           report: Callable[[Assessment], str] | None = None,
                            jobs: int | None = None, rules: RulesArg = None,
-                           engine: str | None = None, chunksize: int = CHUNKSIZE
+                           engine: str | None = None, chunksize: int = CHUNKSIZE,
+                           options: TableOptions | None = None
                            ) -> Iterator[tuple[str, Scored | BatchError]]:
     """score_paths() as batch output needs it: each assessment reduced to `Scored` (with its
-    JSON when `with_json`) in the process that made it."""
-    view = partial(Scored.of, with_json=with_json)
-    return _with_sources(inputs, lambda records: _score_all(records, jobs, rules, engine,
-                                                            chunksize, view))
+    JSON when `with_json`, its plan when `with_details`, its board report made by `report`) in
+    the process that made it, carrying the record's id and kept columns."""
+    view = partial(Scored.of, with_json=with_json, with_details=with_details, report=report)
+    records, originals = itertools.tee(read_profiles(inputs, options))
+    return _with_origins(originals, _score_all(records, jobs, rules, engine, chunksize, view))
 
 
-def _with_sources(inputs: Iterable[str | Path], score: Callable[[Iterator[Record]], Iterator]
-                  ) -> Iterator[tuple[str, Any]]:
-    records, sources = itertools.tee(read_profiles(inputs))
-    return zip((printable(r.source) for r in sources), score(records))
+def _with_origins(records: Iterator[Record], results: Iterator[Scored | BatchError]
+                  ) -> Iterator[tuple[str, Scored | BatchError]]:
+    for record, result in zip(records, results):
+        if isinstance(result, Scored) and (record.record_id is not None or record.columns):
+            result = replace(result, record_id=record.record_id, columns=record.columns)
+        yield printable(record.source), result
 
 
 def _prepare(item: Any, n: int) -> Record | BatchError:
@@ -367,7 +384,8 @@ def _prepare(item: Any, n: int) -> Record | BatchError:
 def _failure(record: Record, exc: AdvisorError) -> BatchError:
     name = record.data.get("name") if isinstance(record.data, Mapping) else None
     return BatchError(record.file, record.location, tuple(exc.problems), exc.kind,
-                      printable(name, 200) if isinstance(name, str) else None)
+                      printable(name, 200) if isinstance(name, str) else None,
+                      record.record_id, record.columns)
 
 
 def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
@@ -489,6 +507,9 @@ class Portfolio:
     reasons: dict[str, Counter] = field(
         default_factory=lambda: {name: Counter() for name in catalog.NAMES})
     failures: list[BatchError] = field(default_factory=list)
+    first_steps: Counter = field(default_factory=Counter)      # standard planned first
+    audit_days: Counter = field(default_factory=Counter)       # initial audit days to certify
+    estimated: set = field(default_factory=set)                # standards with estimated days
 
     def add(self, result: Result | Scored) -> None:
         if isinstance(result, BatchError):
@@ -503,6 +524,14 @@ class Portfolio:
         for name, decision, rules in zip(catalog.NAMES, view.decisions, view.reasons):
             self.decisions[name][decision] += 1
             self.reasons[name].update(set(rules))
+        if view.plan:
+            self.first_steps[view.plan[0][0]] += 1
+        for step in view.details:
+            if step.decision == "certify" and step.currently != "certified" \
+                    and step.audit_days is not None:
+                self.audit_days[step.standard] += step.audit_days
+                if step.estimate:
+                    self.estimated.add(step.standard)
 
     def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
         return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]

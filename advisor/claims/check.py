@@ -24,6 +24,7 @@ from advisor.claims.matching import (NameIndex, ScopeReader, aliases, fold, same
 from advisor.claims.models import (FIELDS, STANDARD_NAMES, STATUSES, WITHDRAWN, Check, Claim,
                                    ClaimCheck, DataSource, RedFlag, claimed_name, parse_claim,
                                    parse_standard)
+from advisor.inputs.tables import numeric_fields
 from advisor.advice.effort import table_days, validate as validate_effort
 from advisor.errors import (AdvisorError, ClaimError, InputError, Problem, RuleBaseError,
                             closest, printable)
@@ -861,7 +862,7 @@ def check_file(path: str | Path, *, rules: RulesArg = None,
             f"has extension '{suffix or '(none)'}'; claims are read from "
             + ", ".join(CLAIM_SUFFIXES) + " files", source=source)]))
         return
-    for record in read_file(path, fields=FIELDS):
+    for record in read_file(path, fields=FIELDS, numeric=numeric_fields(Claim)):
         if record.error is not None:
             yield _failed(record.file, record.location, record.error)
             continue

@@ -9,10 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import IO, Iterable, Union
 
 from advisor.advice import catalog
-from advisor.advice.batch import BatchError, Portfolio, Result, Scored
+from advisor.advice.batch import (BatchError, Portfolio, Result, Scored, brief,
+                                  collect_valid_values)
 from advisor.advice.models import Assessment
 from advisor.render.escape import FORMULA_STARTS, csv_cell, markdown, terminal
 
@@ -44,7 +46,9 @@ class BatchFormat:
     def __init__(self, summary: bool = False):
         self.summary = summary
 
-    def header(self) -> str:
+    def header(self, first: Row | None) -> str:
+        """Written before the first record, which tells whether records carry ids and kept
+        columns (None: there are no records)."""
         return ""
 
     def record(self, source: str, result: Row) -> str:
@@ -57,10 +61,12 @@ class BatchFormat:
 class CsvFormat(BatchFormat):
     """Contract §5: source, organization, one decision column per standard, top_priority, error."""
 
-    def __init__(self, summary: bool = False):
+    def __init__(self, summary: bool = False, excel: str | None = None):
         super().__init__(summary)
         self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
+        self._excel = excel
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n" if excel else "\n",
+                                  delimiter=excel or ",")
 
     def _row(self, cells: Iterable[str]) -> str:
         self._writer.writerow(cells)
@@ -69,25 +75,44 @@ class CsvFormat(BatchFormat):
         self._buffer.truncate()
         return text
 
-    def header(self) -> str:
-        return self._row(csv_columns())
+    def header(self, first: Row | None) -> str:
+        """Contract columns; `id` first when the input has ids, kept columns last (with
+        `other_columns` for kept columns that later files add)."""
+        self._with_id = first is not None and first.record_id is not None
+        self._kept = [name for name, _ in first.columns] if first is not None else []
+        bom = "\ufeff" if self._excel else ""
+        return bom + self._row((["id"] if self._with_id else []) + list(csv_columns()) + self._kept
+                               + (["other_columns"] if self._kept else []))
 
     def record(self, source: str, result: Row) -> str:
-        """Text cells (source, organization, error) are neutralised; the others are fixed words."""
+        """Text cells (source, organization, error, ids, kept columns) are neutralised; the
+        others are fixed words."""
         if isinstance(result, BatchError):
-            return self._row([neutralise(source), neutralise(_organization(result)),
-                              *[""] * len(catalog.NAMES), "",
-                              neutralise(result.message().replace("\n", " "))])
-        return self._row([neutralise(source), neutralise(result.organization),
-                          *result.decisions, result.top, ""])
+            cells = [neutralise(source), neutralise(_organization(result)),
+                     *[""] * len(catalog.NAMES), "",
+                     neutralise(result.message(listed_once=True).replace("\n", " "))]
+        else:
+            cells = [neutralise(source), neutralise(result.organization), *result.decisions,
+                     result.top, ""]
+        if self._with_id:
+            cells.insert(0, neutralise(result.record_id or ""))
+        if self._kept:
+            given = dict(result.columns)
+            cells += [neutralise(given.pop(name, "")) for name in self._kept]
+            cells.append(neutralise("; ".join(f"{k}={v}" for k, v in given.items())))
+        return self._row(cells)
 
 
 def record_json(source: str, result: Row) -> str:
     """One record as compact JSON: source and organization, then `assessment` or `error`."""
-    head = (f'{{"source": {json.dumps(source, ensure_ascii=False)}, "organization": '
-            f'{json.dumps(_organization(result) or None, ensure_ascii=False)}, ')
+    head = f'{{"source": {json.dumps(source, ensure_ascii=False)}, '
+    if result.record_id is not None:
+        head += f'"id": {json.dumps(result.record_id, ensure_ascii=False)}, '
+    if result.columns:
+        head += f'"columns": {json.dumps(dict(result.columns), ensure_ascii=False)}, '
+    head += f'"organization": {json.dumps(_organization(result) or None, ensure_ascii=False)}, '
     if isinstance(result, BatchError):
-        return head + f'"error": {json.dumps(result.to_dict(), ensure_ascii=False)}}}'
+        return head + f'"error": {json.dumps(result.to_dict(listed_once=True), ensure_ascii=False)}}}'
     return head + f'"assessment": {result.json}}}'
 
 
@@ -108,7 +133,7 @@ class JsonFormat(BatchFormat):
         super().__init__(summary)
         self._first = True
 
-    def header(self) -> str:
+    def header(self, first: Row | None) -> str:
         return '{"records": [' if self.summary else "["
 
     def record(self, source: str, result: Row) -> str:
@@ -131,16 +156,20 @@ class MarkdownFormat(BatchFormat):
 
     summary_on_stderr = False
 
-    def header(self) -> str:
-        return ("| source | organization | certify | implement | first | error |\n"
-                "|---|---|---|---|---|---|\n")
+    def header(self, first: Row | None) -> str:
+        self._with_id = first is not None and first.record_id is not None
+        return (("| id " if self._with_id else "")
+                + "| source | organization | certify | implement | first | error |\n"
+                + ("|---" if self._with_id else "") + "|---|---|---|---|---|---|\n")
 
     def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
-            cells = [source, _organization(result), "", "", "", result.message()]
+            cells = [source, _organization(result), "", "", "", result.message(listed_once=True)]
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
                      ", ".join(_planned(result, "implement")), result.top, ""]
+        if self._with_id:
+            cells.insert(0, result.record_id or "")
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
     def footer(self, portfolio: Portfolio) -> str:
@@ -175,13 +204,31 @@ def summary_text(portfolio: Portfolio) -> str:
 
 
 def failure_report(portfolio: Portfolio) -> list[str]:
-    """`scored N profiles, K failed:` then one line per problem: file, row, field, what is valid."""
+    """`scored N profiles, K failed:`, one line per problem (file, row, field, closest matches),
+    records failing for the same reason (a bad header) once with their count, then the valid
+    values of each field named, listed once for the whole run."""
     lines = [f"scored {portfolio.scored} profiles, {portfolio.failed} failed:"]
+    valid: dict[str, list[str]] = {}           # a list of valid values -> the fields it is for
+    groups: list[list] = []                   # [problem lines, first failure, last, count]
     for failure in portfolio.failures:
-        lines += [f"  {problem}" for problem in failure.problems]
+        collect_valid_values(valid, failure.problems)
+        key = [str(brief(p)) for p in failure.problems]
+        if groups and groups[-1][0] == key:
+            groups[-1][2:] = [failure, groups[-1][3] + 1]
+        else:
+            groups.append([key, failure, failure, 1])
+    for key, first, last, count in groups:
+        lines += [f"  {text}" for text in key]
+        if count > 1:
+            span = (f"{first.file}, {first.location} to {last.location}"
+                    if first.file == last.file else f"{first.source} to {last.source}")
+            lines.append(f"    (the same for {count:,} records, {span})")
     hidden = portfolio.failed - len(portfolio.failures)
     if hidden:
         lines.append(f"  ... and {hidden} more; every failure is in the output's error column")
+    for values, fields in valid.items():
+        more = f" and {len(fields) - 3:,} more" if len(fields) > 3 else ""
+        lines.append(f"valid values for {', '.join(fields[:3])}{more}: {values}")
     return lines
 
 
@@ -190,18 +237,43 @@ BATCH_FORMATS: dict[str, type[BatchFormat]] = {
 }
 
 
+def excel_delimiter(choice: str) -> str:
+    """The list separator Excel expects: `;` where the locale's decimal separator is a comma
+    (German, French, Italian, ... Excel), else `,`; or the one chosen. No single CSV opens in
+    columns in every locale: the byte-order mark makes every Excel read UTF-8, and a `sep=`
+    line would fix the separator but makes Excel ignore the byte-order mark (umlauts garbled),
+    so the separator follows the locale of the machine that runs the command. `--format xlsx`
+    opens the same everywhere."""
+    if choice != "auto":
+        return choice
+    import locale
+    previous = locale.setlocale(locale.LC_NUMERIC)
+    try:
+        locale.setlocale(locale.LC_NUMERIC, "")
+        return ";" if locale.localeconv()["decimal_point"] == "," else ","
+    except locale.Error:
+        return ","
+    finally:
+        locale.setlocale(locale.LC_NUMERIC, previous)
+
+
 def write_batch(results: Iterable[tuple[str, Result | Scored]], stream: IO[str], fmt: str, *,
-                summary: bool = False) -> Portfolio:
+                summary: bool = False, excel: str | None = None) -> Portfolio:
     """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to.
     Results may come as assessments or, cheaper, as `Scored` (with JSON where the format
     `needs_json`)."""
-    renderer = BATCH_FORMATS[fmt](summary)
+    renderer = BATCH_FORMATS[fmt](summary, excel=excel) if excel else BATCH_FORMATS[fmt](summary)
     portfolio = Portfolio(detailed=summary)
-    stream.write(renderer.header())
+    started = False
     for source, result in results:
         if isinstance(result, Assessment):
             result = Scored.of(result, renderer.needs_json)
+        if not started:
+            stream.write(renderer.header(result))
+            started = True
         portfolio.add(result)
         stream.write(renderer.record(source, result))
+    if not started:
+        stream.write(renderer.header(None))
     stream.write(renderer.footer(portfolio))
     return portfolio
