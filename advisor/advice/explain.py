@@ -27,6 +27,7 @@ from advisor.errors import AdvisorError, EngineError, Problem, ProfileError
 from advisor.advice.models import Assessment, Decision, Profile, parse_profile
 from advisor.advice.ruleschema import active_types
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance
+from advisor.advice.certificates import DATED_FACTS
 
 #: How many alternative values one test contributes, and how many pairs one decision may try.
 MAX_ALTERNATIVES = 4
@@ -371,6 +372,8 @@ class Explainer:
         if holds(condition, self.fact) == want:
             return []
         if isinstance(condition, Test):
+            if condition.field in DATED_FACTS:       # from certificate records and the date
+                return [[]]
             if condition.field in active_types() and not condition.field.startswith("decision_"):
                 return self._direct(condition, want)
             return [self._through(condition, want, depth)]
