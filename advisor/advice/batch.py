@@ -86,6 +86,7 @@ class Scored:
     plan: tuple[tuple[str, str], ...]           # (standard, decision) in priority order
     reasons: tuple[tuple[str, ...], ...]        # rule ids of the reasons, per catalog standard
     json: str | None = None                     # the whole assessment, when the output holds it
+    cost: "CostLine | None" = None              # the three-year cost, when there is a cost model
 
     @classmethod
     def of(cls, assessment: Assessment, with_json: bool = False) -> "Scored":
@@ -96,7 +97,32 @@ class Scored:
                    tuple((rec.standard, rec.decision) for rec in assessment.recommendations
                          if rec.priority is not None),
                    tuple(tuple(r.rule for r in rec.reasons) if rec else () for rec in found),
-                   assessment.model_dump_json() if with_json else None)
+                   assessment.model_dump_json() if with_json else None,
+                   CostLine.of(assessment))
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One client's three-year cost, as batch outputs and the portfolio total it."""
+
+    audit_days: float                 # integrated (IAF MD 11) auditor-days over the cycle
+    fees_low: float
+    fees_high: float
+    currency: str
+    person_months_low: float
+    person_months_high: float
+    done_months: int | None           # roadmap: everything typically done by (short end)
+    fits_deadline: bool | None
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> "CostLine | None":
+        c, road = assessment.costs, assessment.roadmap
+        if c is None:
+            return None
+        return cls(c.integrated_audit_days, c.audit_fees.low, c.audit_fees.high,
+                   c.audit_fees.currency, c.internal_person_months[0], c.internal_person_months[1],
+                   road.done_months[0] if road and road.projects else None,
+                   road.fits_deadline if road else None)
 
     @property
     def top(self) -> str:
@@ -294,18 +320,30 @@ def default_jobs() -> int:
 
 def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]], *,
                   jobs: int | None = None, rules: RulesArg = None, engine: str | None = None,
-                  chunksize: int = CHUNKSIZE) -> Iterator[Result]:
+                  chunksize: int = CHUNKSIZE, as_of: Any = None,
+                  day_rate: Any = None) -> Iterator[Result]:
     """Score profiles in input order: an Assessment each, or a BatchError in its place.
 
     `jobs` processes score in parallel (default: one per CPU); the results are the same for any
     number. The rule base is loaded (and checked) and the engine (as in `evaluate`) set up once,
-    here, before any profile is read.
+    here, before any profile is read. `as_of` and `day_rate` are as in `evaluate`, checked here.
     """
-    return _score_all(profiles, jobs, rules, engine, chunksize, None)
+    return _score_all(profiles, jobs, rules, engine, chunksize, None,
+                      _options(as_of=as_of, day_rate=day_rate))
+
+
+def _options(as_of: Any = None, day_rate: Any = None) -> dict[str, Any]:
+    """evaluate()'s date and day-rate options, checked once before any profile is scored."""
+    from advisor.advice.assess import as_of_date
+    options: dict[str, Any] = {"as_of": as_of_date(as_of)}
+    if day_rate is not None:
+        options["day_rate"] = day_rate
+    return options
 
 
 def _score_all(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: str | None,
-            chunksize: int, view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+            chunksize: int, view: Callable[[Assessment], Any] | None,
+            options: dict[str, Any] | None = None) -> Iterator[Any]:
     """evaluate_many(), each assessment turned into `view(assessment)` where it was made (in a
     worker when pooled); `view` must be picklable. None keeps assessments, which then travel
     from workers as JSON text, cheaper than pickled models."""
@@ -315,16 +353,22 @@ def _score_all(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: st
         raise ValueError("jobs must be at least 1")
     from advisor.advice.assess import default_engine
     default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
+    options = options if options is not None else _options()
+    if "day_rate" in options and "costs.yaml" in rb.data:      # a bad day rate fails here, once
+        from advisor.advice.costs import day_rate
+        day_rate(rb.data["costs.yaml"], Profile(name="check", sector="other", employees=1),
+                 options["day_rate"])
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return _between_records(_in_process(items, rb, engine, view))
-    return _between_records(_pooled(items, rb, engine, view, jobs, max(1, chunksize)))
+        return _between_records(_in_process(items, rb, engine, view, options))
+    return _between_records(_pooled(items, rb, engine, view, jobs, max(1, chunksize), options))
 
 
 def _in_process(items: Iterable[Record | BatchError], rb, engine: str | None,
-                view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+                view: Callable[[Assessment], Any] | None,
+                options: dict[str, Any] | None = None) -> Iterator[Any]:
     for item in items:
-        result = _score(item, rb, engine)
+        result = _score(item, rb, engine, options)
         yield result if view is None or isinstance(result, BatchError) else view(result)
 
 
@@ -370,21 +414,25 @@ def _deferred_signals() -> Iterator[None]:
 
 
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
-                engine: str | None = None) -> Iterator[tuple[str, Result]]:
+                engine: str | None = None, as_of: Any = None,
+                day_rate: Any = None) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
     return _with_sources(inputs, lambda records: evaluate_many(records, jobs=jobs, rules=rules,
-                                                               engine=engine))
+                                                               engine=engine, as_of=as_of,
+                                                               day_rate=day_rate))
 
 
 def score_paths_for_output(inputs: Iterable[str | Path], *, with_json: bool,
                            jobs: int | None = None, rules: RulesArg = None,
-                           engine: str | None = None, chunksize: int = CHUNKSIZE
+                           engine: str | None = None, chunksize: int = CHUNKSIZE,
+                           as_of: Any = None, day_rate: Any = None
                            ) -> Iterator[tuple[str, Scored | BatchError]]:
     """score_paths() as batch output needs it: each assessment reduced to `Scored` (with its
     JSON when `with_json`) in the process that made it."""
     view = partial(Scored.of, with_json=with_json)
+    options = _options(as_of=as_of, day_rate=day_rate)
     return _with_sources(inputs, lambda records: _score_all(records, jobs, rules, engine,
-                                                            chunksize, view))
+                                                            chunksize, view, options))
 
 
 def _with_sources(inputs: Iterable[str | Path], score: Callable[[Iterator[Record]], Iterator]
@@ -407,7 +455,8 @@ def _failure(record: Record, exc: AdvisorError) -> BatchError:
                       printable(name, 200) if isinstance(name, str) else None)
 
 
-def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
+def _score(item: Record | BatchError, rb, engine: str | None = None,
+           options: dict[str, Any] | None = None) -> Result:
     if isinstance(item, BatchError):
         return item
     data = item.data
@@ -415,12 +464,12 @@ def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
         data = dict(data)
     try:
         return evaluate(parse_profile(data, source=item.file, location=item.location), rules=rb,
-                        engine=engine)
+                        engine=engine, **(options or {}))
     except AdvisorError as exc:
         return _failure(item, exc.with_source(item.file, item.location))
 
 
-_worker_setup: tuple = (None, None, None)   # (rule base, engine name, pack) in a worker process
+_worker_setup: tuple = (None, None, None, None)   # (rule base, engine, pack, options) in a worker
 
 
 def _init_worker(setup: tuple) -> None:
@@ -437,8 +486,8 @@ def _init_worker(setup: tuple) -> None:
 
 def _score_chunk(chunk: list[Record | BatchError]) -> list[Any]:
     """Score in a worker; each assessment is sent back packed (as JSON text, or a Scored)."""
-    rb, engine, pack = _worker_setup
-    results = (_score(item, rb, engine) for item in chunk)
+    rb, engine, pack, options = _worker_setup
+    results = (_score(item, rb, engine, options) for item in chunk)
     return [r if isinstance(r, BatchError) else pack(r) for r in results]
 
 
@@ -448,8 +497,8 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
 
 
 def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
-            view: Callable[[Assessment], Any] | None, jobs: int, chunksize: int
-            ) -> Iterator[Any]:
+            view: Callable[[Assessment], Any] | None, jobs: int, chunksize: int,
+            options: dict[str, Any] | None = None) -> Iterator[Any]:
     """_in_process(), by `jobs` workers scoring chunks; results in input order."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -458,12 +507,13 @@ def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
     chunks = _chunks(items, chunksize)
     head = list(itertools.islice(chunks, 2))
     if len(head) < 2:                       # one chunk or less: not worth starting processes
-        yield from _in_process((item for chunk in head for item in chunk), rb, engine, view)
+        yield from _in_process((item for chunk in head for item in chunk), rb, engine, view,
+                               options)
         return
     pack, unpack = (_to_json, Assessment.model_validate_json) if view is None else (view, None)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=((rb, engine, pack),))
+                               initargs=((rb, engine, pack, options),))
     pending: deque = deque()
     try:
         for chunk in itertools.chain(head, chunks):
@@ -505,6 +555,9 @@ class Portfolio:
     reasons: dict[str, Counter] = field(
         default_factory=lambda: {name: Counter() for name in catalog.NAMES})
     failures: list[BatchError] = field(default_factory=list)
+    # three-year totals per currency: [fees low, fees high, auditor-days, person-months low, high]
+    costs: dict[str, list[float]] = field(default_factory=dict)
+    missed_deadlines: int = 0
 
     def add(self, result: Result | Scored) -> None:
         if isinstance(result, BatchError):
@@ -513,9 +566,16 @@ class Portfolio:
                 self.failures.append(result)
             return
         self.scored += 1
+        view = result if isinstance(result, Scored) else Scored.of(result)
+        if view.cost is not None:
+            total = self.costs.setdefault(view.cost.currency, [0.0] * 5)
+            for n, value in enumerate((view.cost.fees_low, view.cost.fees_high,
+                                       view.cost.audit_days, view.cost.person_months_low,
+                                       view.cost.person_months_high)):
+                total[n] += value
+            self.missed_deadlines += view.cost.fits_deadline is False
         if not self.detailed:
             return
-        view = result if isinstance(result, Scored) else Scored.of(result)
         for name, decision, rules in zip(catalog.NAMES, view.decisions, view.reasons):
             self.decisions[name][decision] += 1
             self.reasons[name].update(set(rules))
@@ -523,8 +583,16 @@ class Portfolio:
     def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
         return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
+    def cost_totals(self) -> list[dict]:
+        """Three-year totals per currency (clients whose day rates are in that currency)."""
+        return [{"currency": currency, "audit_fees_low": round(v[0], 2),
+                 "audit_fees_high": round(v[1], 2), "audit_days": v[2],
+                 "internal_person_months": [round(v[3], 1), round(v[4], 1)]}
+                for currency, v in sorted(self.costs.items())]
+
     def to_dict(self) -> dict:
-        return {"scored": self.scored, "failed": self.failed, "standards": [
+        return {"scored": self.scored, "failed": self.failed, "costs": self.cost_totals(),
+                "missed_deadlines": self.missed_deadlines, "standards": [
             {"standard": name,
              **{d: self.decisions[name][d] for d in ("certify", "implement", "not_needed")},
              "top_reasons": [{"rule": rule, "profiles": count}

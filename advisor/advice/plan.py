@@ -45,8 +45,9 @@ def validate(data: Any, folder: Path) -> list[str]:
             problems.append(f"dominant_risks.{standard}: fact '{fact}' is not declared in "
                             "rulebase.yaml facts")
     for n, option in enumerate(data.get("deadline_options") or [], 1):
-        if not isinstance(option, dict) or not all(option.get(k) for k in ("id", "text", "source")):
-            problems.append(f"deadline_options #{n}: needs id, text and source")
+        if not isinstance(option, dict) or not all(option.get(k) for k in
+                                                   ("id", "short", "text", "source")):
+            problems.append(f"deadline_options #{n}: needs id, short, text and source")
     if "certificates" in data:
         problems += validate_certificates(data["certificates"], folder)
     return problems
@@ -230,9 +231,13 @@ def _deadline(profile: Profile, items: list[_Item], critical: set[str],
                  " first and on its own (typically " +
                  ", ".join(f"{i.months[0]}-{i.months[1]} months" for i in alone) +
                  "), and the other systems after it.")
+    elif len(late) > 1:
+        note += " Even run on their own they typically take longer than the deadline."
     else:
-        note += (" Even on its own it typically takes longer than the deadline; the options "
-                 "below are what would fit.")
+        note += " Even run on its own it typically takes longer than the deadline."
+    if options:
+        shorts = [o.text.split(":", 1)[0] for o in options]
+        note += " What would fit: " + ", ".join(shorts[:-1]) + f", or {shorts[-1]}."
     return False, shortfall, note, options
 
 
@@ -240,5 +245,6 @@ def deadline_options(planning: dict | None) -> list[Reason]:
     """The options planning.yaml lists for a deadline the plan misses, as reasons with sources."""
     if not planning:
         return []
-    return [Reason.trusted(rule=o["id"], text=o["text"], source=o["source"], driver="plan",
-                           answers={}, inferred_from=[]) for o in planning["deadline_options"]]
+    return [Reason.trusted(rule=o["id"], text=f"{o['short']}: {o['text']}", source=o["source"],
+                           driver="plan", answers={}, inferred_from=[])
+            for o in planning["deadline_options"]]

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator, TypeVar
 
 import click
 
-from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.app import Settings, assessment_options, cli, output_option, pass_settings
 
 T = TypeVar("T")
 
@@ -58,10 +58,12 @@ def _terminate_like_interrupt() -> Iterator[None]:
 @click.option("--summary", is_flag=True,
               help="Add a portfolio view: decisions per standard and the most common reasons "
                    "(appended for json and markdown, on stderr for csv and jsonl).")
+@assessment_options
 @pass_settings
 @click.pass_context
 def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...], fmt: str,
-                  output: str | None, jobs: int | None, summary: bool) -> None:
+                  output: str | None, jobs: int | None, summary: bool, as_of: str | None,
+                  day_rate: str | None) -> None:
     """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv).
 
     One record per profile, in input order. A profile that cannot be scored gets a record with
@@ -72,7 +74,8 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     from advisor.render.output import atomic_output
 
     results = score_paths_for_output(inputs, with_json=BATCH_FORMATS[fmt].needs_json, jobs=jobs,
-                                     rules=settings.rules, engine=settings.engine)
+                                     rules=settings.rules, engine=settings.engine,
+                                     as_of=as_of, day_rate=day_rate)
     with _terminate_like_interrupt(), atomic_output(output, newline="") as stream:
         portfolio = write_batch(_progress(results), stream, fmt, summary=summary)
     if summary and BATCH_FORMATS[fmt].summary_on_stderr:

@@ -29,13 +29,89 @@ def _effort_line(rec: Recommendation) -> str:
     return f"{days}{estimate}, typically {low}-{high} months to certificate"
 
 
+def money(low: float, high: float, currency: str) -> str:
+    """`EUR 56,250-123,750`, or one figure when the range is one amount."""
+    return (f"{currency} {low:,.0f}" if round(low) == round(high) else
+            f"{currency} {low:,.0f}-{high:,.0f}")
+
+
+def months(low: int, high: int) -> str:
+    return f"{low}" if low == high else f"{low}-{high}"
+
+
+def certificate_lines(assessment: Assessment) -> list[str]:
+    """One line per certificate held with details: its status as of the date, and the action."""
+    lines = []
+    for c in assessment.certificates:
+        held = c.standard + (f":{c.edition}" if c.edition and not c.edition.isalpha()
+                             else c.edition or "")
+        state = c.status.upper() + ("" if c.in_place else ", not in place")
+        lines.append(f"{held}: {state}. {c.action}")
+    return lines
+
+
+def roadmap_lines(assessment: Assessment) -> list[str]:
+    """The roadmap in words: each project's months and milestones, then the deadline."""
+    road = assessment.roadmap
+    if road is None:
+        return []
+    lines = []
+    for p in road.projects:
+        names = " + ".join(p.standards)
+        inside = f" (built inside: {', '.join(p.merged)})" if p.merged else ""
+        steps = ", ".join(f"{m.what} month {m.month}" for m in p.milestones)
+        lines.append(f"{names}: {p.kind.replace('_', ' ')}{inside}, from month {p.start_month}, "
+                     f"ready by month {months(*p.ready_months)}; {steps}")
+    if road.deadline_note:
+        lines.append(road.deadline_note)
+    return lines
+
+
+def cost_rows(assessment: Assessment) -> list[tuple[str, str, str, str, str]]:
+    """(standard, what it covers, auditor-days, fees, internal person-months) per standard and
+    the total, for the text, Markdown and the board report."""
+    c = assessment.costs
+    if c is None:
+        return []
+    rows = []
+    for s in c.standards:
+        d = s.audit_days
+        split = (f"stage 1 {d.stage1:g} + stage 2 {d.stage2:g}, " if s.covers == "initial_cycle"
+                 else "") + (f"surveillance {' + '.join(f'{x:g}' for x in d.surveillance)}, "
+                             f"recertification {d.recertification:g}")
+        rows.append((s.standard, "initial certification and cycle" if s.covers == "initial_cycle"
+                     else "keep the certificate", f"{d.total:g} ({split})",
+                     money(s.audit_fees.low, s.audit_fees.high, s.audit_fees.currency),
+                     f"{s.internal_person_months[0]:g}-{s.internal_person_months[1]:g}"))
+    pm = c.internal_person_months
+    days = (f"{c.integrated_audit_days:g} integrated ({c.separate_audit_days:g} one by one)"
+            if c.integrated_audit_days != c.separate_audit_days else f"{c.separate_audit_days:g}")
+    rows.append(("Total", "three-year cycle", days,
+                 money(c.audit_fees.low, c.audit_fees.high, c.audit_fees.currency),
+                 f"{pm[0]:g}-{pm[1]:g}"))
+    return rows
+
+
+def cost_basis(assessment: Assessment) -> str:
+    c = assessment.costs
+    if c is None:
+        return ""
+    r = c.day_rate
+    rate = (f"day rate {money(r.low, r.high, r.currency)}"
+            + (f" for {r.country}" if r.country else "") + (" (estimate" if r.estimate else " (given")
+            + f", as of {r.date}: {r.source})")
+    return (f"Estimates. Auditor-days: {c.basis}; {c.integration_basis}. Fees: days x {rate}. "
+            "Internal effort: person-months of your own staff (estimate).")
+
+
 def _plan(assessment: Assessment) -> list[Recommendation]:
     return [r for r in assessment.recommendations if r.priority is not None]
 
 
 def as_text(assessment: Assessment) -> str:
     lines = [f"ISO management-system advice for {assessment.organization}",
-             f"(rule base {assessment.rulebase_version})", ""]
+             f"(rule base {assessment.rulebase_version}"
+             + (f", as of {assessment.as_of})" if assessment.as_of else ")"), ""]
     plan = _plan(assessment)
     if plan:
         lines.append("Plan, in order:")
@@ -52,6 +128,19 @@ def as_text(assessment: Assessment) -> str:
             lines.append("")
     else:
         lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    if assessment.certificates:
+        lines.append(f"Certificates held, as of {assessment.as_of}:")
+        lines += [f"  - {line}" for line in certificate_lines(assessment)] + [""]
+    if assessment.roadmap and assessment.roadmap.projects:
+        road = assessment.roadmap
+        lines.append(f"Roadmap ({road.concurrency} project(s) at a time; done by month "
+                     f"{months(*road.done_months)}):")
+        lines += [f"  - {line}" for line in roadmap_lines(assessment)] + [""]
+    if assessment.costs:
+        lines.append("Three-year cost (auditor-days; fees; internal person-months):")
+        lines += [f"  - {s}: {days} days; {fees}; {pm} person-months"
+                  for s, _, days, fees, pm in cost_rows(assessment)]
+        lines += [f"  {cost_basis(assessment)}", ""]
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
         lines += ["Not needed now: " + ", ".join(rest), ""]
@@ -91,6 +180,31 @@ def as_markdown(assessment: Assessment) -> str:
             lines.append("")
     else:
         lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    if assessment.certificates:
+        lines += [f"## Certificates held, as of {assessment.as_of}", ""]
+        lines += [f"- {_cell(line)}" for line in certificate_lines(assessment)] + [""]
+    if assessment.roadmap and assessment.roadmap.projects:
+        road = assessment.roadmap
+        lines += ["## Roadmap", "", f"{road.concurrency} project(s) at a time; done by month "
+                  f"{months(*road.done_months)}.", "",
+                  "| Start | Ready by | Standards | Kind | Milestones |", "|---|---|---|---|---|"]
+        for p in road.projects:
+            inside = f" (built inside: {', '.join(p.merged)})" if p.merged else ""
+            lines.append(f"| {p.start_month} | {months(*p.ready_months)} | "
+                         f"{_cell(' + '.join(p.standards))}{_cell(inside)} | "
+                         f"{p.kind.replace('_', ' ')} | "
+                         f"{_cell('; '.join(f'{m.what}: month {m.month}' for m in p.milestones))} |")
+        lines.append("")
+        if road.deadline_note:
+            lines += [f"**Deadline:** {_cell(road.deadline_note)}", ""]
+        for option in road.options:
+            lines.append(f"- {_cell(option.text)} ({_cell(option.source)})")
+        lines += [""] if road.options else []
+    if assessment.costs:
+        lines += ["## Three-year cost", "", "| Standard | Covers | Auditor-days | Fees | "
+                  "Internal person-months |", "|---|---|---|---|---|"]
+        lines += [f"| {' | '.join(_cell(x) for x in row)} |" for row in cost_rows(assessment)]
+        lines += ["", f"_{_cell(cost_basis(assessment))}_", ""]
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
         lines += ["## Not needed now", "", ", ".join(rest), ""]
