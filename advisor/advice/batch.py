@@ -100,6 +100,11 @@ class Scored:
                    assessment.model_dump_json() if with_json else None,
                    CostLine.of(assessment))
 
+    @property
+    def top(self) -> str:
+        """The standard to act on first, or "" when nothing is planned."""
+        return self.plan[0][0] if self.plan else ""
+
 
 @dataclass(frozen=True)
 class CostLine:
@@ -123,11 +128,6 @@ class CostLine:
                    c.audit_fees.currency, c.internal_person_months[0], c.internal_person_months[1],
                    road.done_months[0] if road and road.projects else None,
                    road.fits_deadline if road else None)
-
-    @property
-    def top(self) -> str:
-        """The standard to act on first, or "" when nothing is planned."""
-        return self.plan[0][0] if self.plan else ""
 
 
 # -- reading ---------------------------------------------------------------------------------

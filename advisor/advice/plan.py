@@ -226,18 +226,20 @@ def _deadline(profile: Profile, items: list[_Item], critical: set[str],
              for i in late]
     note = (f"The deadline of {deadline} months cannot be met as planned: {'; '.join(parts)}, "
             f"{shortfall} month{'s' if shortfall != 1 else ''} late.")
+    fits = []
     if alone:
-        note += (" What would fit: run " + ", ".join(i.rec.standard for i in alone) +
-                 " first and on its own (typically " +
-                 ", ".join(f"{i.months[0]}-{i.months[1]} months" for i in alone) +
-                 "), and the other systems after it.")
+        names = " and ".join(i.rec.standard for i in alone)
+        spans = sorted({f"{i.months[0]}-{i.months[1]}" for i in alone})
+        fits.append(f"running {names} first, each as a project of its own (typically "
+                    f"{' or '.join(spans)} months), with the other systems after")
     elif len(late) > 1:
         note += " Even run on their own they typically take longer than the deadline."
     else:
         note += " Even run on its own it typically takes longer than the deadline."
-    if options:
-        shorts = [o.text.split(":", 1)[0] for o in options]
-        note += " What would fit: " + ", ".join(shorts[:-1]) + f", or {shorts[-1]}."
+    fits += [o.text.split(":", 1)[0] for o in options]
+    if fits:
+        note += " What would fit: " + (", ".join(fits[:-1]) + f", or {fits[-1]}."
+                                       if len(fits) > 1 else f"{fits[0]}.")
     return False, shortfall, note, options
 
 
