@@ -293,7 +293,8 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
                        f"{work[0].rec.standard}: {_first_clause(work[0].rec.reasons[0].text)}."
             low = max(s.ready[0] for s in work)
             high = max(s.ready[1] for s in work)
-            summary += f" On the roadmap the work is typically done by month {low} to {high}."
+            summary += f" On the roadmap the work is typically done {low} to {high} months " \
+                       "from now."
     else:
         summary = f"Nothing in the answers for {a.organization} calls for an ISO " \
                   "management-system standard now."
