@@ -129,10 +129,10 @@ def roadmap(planning: dict, profile: Profile, ranked: list[Recommendation],
         for group in groups:
             projects.append(_project(planning, group))
         start = min(i.ready[0] for i in wave)
-    projects += _certificate_projects(planning, checks, as_of, ranked)
-    projects.sort(key=lambda p: (p.start_month, p.ready_months[0]))
     done = [max((p.ready_months[0] for p in projects), default=0),
             max((p.ready_months[1] for p in projects), default=0)]
+    projects += _certificate_projects(planning, checks, as_of, ranked, done[1])
+    projects.sort(key=lambda p: (p.start_month, p.ready_months[0]))
     fits, shortfall, note, chosen = _deadline(profile, items, critical, options)
     return Roadmap.trusted(
         projects=projects, concurrency=width,
@@ -184,10 +184,11 @@ def _project(planning: dict, group: list[_Item]) -> Project:
 
 
 def _certificate_projects(planning: dict, checks: list[CertificateCheck], as_of: dt.date,
-                          ranked: list[Recommendation]) -> list[Project]:
-    """Recertifications and transition audits of certificates held that fall due in the plan."""
+                          ranked: list[Recommendation], plan_end: int) -> list[Project]:
+    """Recertifications and transition audits of certificates held that fall due within the
+    planning horizon or before the roadmap's work is done."""
     keep = {r.standard for r in ranked if r.decision == "certify"}
-    horizon = int(planning["certificates"]["horizon_months"])
+    horizon = max(int(planning["certificates"]["horizon_months"]), plan_end)
     projects = []
     for check in checks:
         if check.standard not in keep or check.status not in ("expiring", "transition", "valid"):

@@ -17,7 +17,23 @@ from advisor.advice.models import Assessment
 
 def csv_columns() -> tuple[str, ...]:
     """The contract's CSV columns: a column per standard of the catalog in use."""
-    return ("source", "organization", *catalog.NAMES, "top_priority", "error")
+    return ("source", "organization", *catalog.NAMES, "top_priority", "error", *COST_COLUMNS)
+
+
+#: After the contract's columns: the three-year cost and the roadmap (blank without a cost model).
+COST_COLUMNS = ("audit_days_3y", "audit_fees_low", "audit_fees_high", "currency",
+                "internal_person_months", "done_by_month", "fits_deadline")
+
+
+def cost_cells(result: Row) -> list[str]:
+    """The cost columns of one record (estimates; blank for failures and without a cost model)."""
+    cost = None if isinstance(result, BatchError) else result.cost
+    if cost is None:
+        return [""] * len(COST_COLUMNS)
+    fits = "" if cost.fits_deadline is None else "yes" if cost.fits_deadline else "no"
+    return [f"{cost.audit_days:g}", f"{cost.fees_low:.0f}", f"{cost.fees_high:.0f}", cost.currency,
+            f"{cost.person_months_low:g}-{cost.person_months_high:g}",
+            "" if cost.done_months is None else str(cost.done_months), fits]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DECISIONS = ("certify", "implement", "not_needed")
 
@@ -79,9 +95,10 @@ class CsvFormat(BatchFormat):
         if isinstance(result, BatchError):
             return self._row([neutralise(source), neutralise(_organization(result)),
                               *[""] * len(catalog.NAMES), "",
-                              neutralise(result.message().replace("\n", " "))])
+                              neutralise(result.message().replace("\n", " ")),
+                              *cost_cells(result)])
         return self._row([neutralise(source), neutralise(result.organization),
-                          *result.decisions, result.top, ""])
+                          *result.decisions, result.top, "", *cost_cells(result)])
 
 
 def record_json(source: str, result: Row) -> str:
@@ -135,15 +152,15 @@ class MarkdownFormat(BatchFormat):
     summary_on_stderr = False
 
     def header(self) -> str:
-        return ("| source | organization | certify | implement | first | error |\n"
-                "|---|---|---|---|---|---|\n")
+        return ("| source | organization | certify | implement | first | three-year cost "
+                "(estimate) | error |\n|---|---|---|---|---|---|---|\n")
 
     def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
-            cells = [source, _organization(result), "", "", "", result.message()]
+            cells = [source, _organization(result), "", "", "", "", result.message()]
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
-                     ", ".join(_planned(result, "implement")), result.top, ""]
+                     ", ".join(_planned(result, "implement")), result.top, _cost(result), ""]
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
     def footer(self, portfolio: Portfolio) -> str:
@@ -157,7 +174,27 @@ class MarkdownFormat(BatchFormat):
             counts = portfolio.decisions[name]
             lines.append(f"| {name} | {counts['certify']} | {counts['implement']} | "
                          f"{counts['not_needed']} | {_reasons(portfolio, name, '`')} |")
+        lines += ["", *_cost_totals(portfolio)]
         return "\n".join(lines) + "\n"
+
+
+def _cost(result: Scored) -> str:
+    c = result.cost
+    if c is None:
+        return ""
+    return (f"{c.audit_days:g} auditor-days; {c.currency} {c.fees_low:,.0f}-{c.fees_high:,.0f}; "
+            f"{c.person_months_low:g}-{c.person_months_high:g} person-months")
+
+
+def _cost_totals(portfolio: Portfolio) -> list[str]:
+    """Three-year totals per currency, and how many plans miss their deadline."""
+    lines = [f"Three-year cost of the portfolio (estimates): {t['audit_days']:g} auditor-days, "
+             f"{t['currency']} {t['audit_fees_low']:,.0f}-{t['audit_fees_high']:,.0f} in audit "
+             f"fees, {t['internal_person_months'][0]:g}-{t['internal_person_months'][1]:g} "
+             "person-months of internal effort" for t in portfolio.cost_totals()]
+    if portfolio.missed_deadlines:
+        lines.append(f"{portfolio.missed_deadlines} plan(s) miss their deadline.")
+    return lines
 
 
 def _reasons(portfolio: Portfolio, standard: str, quote: str = "") -> str:
@@ -174,7 +211,7 @@ def summary_text(portfolio: Portfolio) -> str:
         c = portfolio.decisions[name]
         lines.append(f"{name:<{width}}  {c['certify']:>7}  {c['implement']:>9}  "
                      f"{c['not_needed']:>10}  {_reasons(portfolio, name)}".rstrip())
-    return "\n".join(lines)
+    return "\n".join(lines + _cost_totals(portfolio))
 
 
 def failure_report(portfolio: Portfolio) -> list[str]:
