@@ -324,3 +324,19 @@ def test_a_bad_date_names_as_of():
     with pytest.raises(AdvisorError) as caught:
         evaluate(PARTS_MAKER, as_of="2026-02-30")
     assert caught.value.problems[0].field == "as_of"
+
+
+@pytest.mark.parametrize("name", ["automotive-supplier", "construction-public-tenders",
+                                  "food-manufacturer", "aerospace-machine-shop", "bank",
+                                  "energy-intensive-manufacturer"])
+def test_the_board_report_of_a_sample_shows_the_deadline_verdict_and_the_cost(name):
+    from advisor.inputs.loaders import load_profile
+    from advisor.render.report import as_html
+    profile = load_profile(RB.path.parent / "profiles" / f"{name}.yaml")
+    a = evaluate(profile, as_of=DAY)
+    page = as_html(a, profile)
+    if profile.deadline_months and a.roadmap.fits_deadline is not None:
+        assert ("Fits the deadline" in page) or ("cannot be met" in page)
+    assert "Cost over the three-year certificate cycle" in page or "Cost: no certification" in page
+    if a.costs and a.costs.standards:
+        assert 'id="costs"' in page and "three-year cycle" in page
