@@ -39,10 +39,22 @@ def validate(section: Any, folder: Path) -> list[str]:
                  if not isinstance(actions.get(status), str)]
     if "editions" in section:
         try:
-            _read_editions(folder / str(section["editions"]))
+            _read_editions(editions_path(folder, str(section["editions"])))
         except RuleBaseError as exc:
             problems += [f"certificates.editions: {p.message}" for p in exc.problems]
     return problems
+
+
+def editions_path(folder: Path, relative: str) -> Path:
+    """The edition table: beside the rule base's planning.yaml, or, for an overlay that takes
+    planning.yaml from the shipped rule base, beside the shipped one."""
+    path = Path(folder) / relative
+    if not path.is_file():
+        from advisor.kernel.rulebase import shipped_rules_dir
+        shipped = shipped_rules_dir() / relative
+        if shipped.is_file():
+            return shipped
+    return path
 
 
 def _read_editions(path: Path) -> dict:
@@ -73,7 +85,7 @@ def editions(rb: Any) -> Editions | None:
         return None
     cached = rb.__dict__.get("_editions")
     if cached is None:
-        data = _read_editions(Path(rb.path) / str(planning["certificates"]["editions"]))
+        data = _read_editions(editions_path(Path(rb.path), str(planning["certificates"]["editions"])))
         current, withdrawn, revision = {}, {}, {}
         for name, table in data["standards"].items():
             current[name] = tuple(str(e).upper() for e in table.get("current") or ())

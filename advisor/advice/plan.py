@@ -54,11 +54,15 @@ def validate(data: Any, folder: Path) -> list[str]:
 
 
 def _declared_facts(folder: Path) -> set[str] | None:
+    """The facts the folder's rulebase.yaml declares; None for an overlay (`extends:`), whose
+    facts add to the base's."""
     try:
         meta = yaml.safe_load((folder / "rulebase.yaml").read_text("utf-8"))
     except (OSError, yaml.YAMLError):
         return None
-    return set((meta or {}).get("facts") or {}) if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or meta.get("extends"):
+        return None
+    return set(meta.get("facts") or {})
 
 
 def dominant(planning: dict | None, fact: dict) -> set[str]:
