@@ -18,6 +18,9 @@ RISK_ORDER = {"data_sensitivity": SENSITIVITIES, "environmental_impact": LEVELS,
 SPELLINGS = {name: [name, name.replace(" ", "").lower(), name.split(" ")[-1], f"{name}:2015"]
              for name in catalog.NAMES}
 REFERENCES = [s for spellings in SPELLINGS.values() for s in spellings] + ["ISO 26000", "ISO 31000"]
+#: Certificates held: one spelling per standard (a bare reference and a record with an edition
+#: for the same standard is an error), without edition years (the edition table checks those).
+HELD = [spellings[1] for spellings in SPELLINGS.values()] + ["ISO 26000"]
 COUNTRIES = ["DE", "fr", "UK", "GB", "US", "it", "NL", "BE", "PL", "CN", "JP", "IN", "NO", "CA",
              "AU", "BR", "SE", "IE", "ES", "CH"]
 
@@ -61,7 +64,7 @@ def profiles(**overrides: st.SearchStrategy) -> st.SearchStrategy[dict]:
         ohs_risk=_maybe(LEVELS),
         annual_energy_tj=st.none() | st.sampled_from([0, 5, 10, 85, 85.5, 300]) | st.floats(0, 1e9),
         ai_role=_maybe([a.value for a in AiRole]),
-        certified=_some(REFERENCES, 3),
+        certified=_some(HELD, 3),
         implemented=_some(REFERENCES, 2),
         goals=_some([g.value for g in Goal]),
         budget=_maybe(LEVELS),

@@ -95,7 +95,13 @@ def test_warnings_for_guidance_standards_deadlines_and_misfits():
                   "customer_requirements": ["IATF 16949", "ISO/IEC 27001"], "deadline_months": 2})
     text = " ".join(a.warnings)
     assert "ISO 26000 is a guidance standard and cannot be certified" in text
-    assert "deadline of 2 months is shorter than the typical" in text
+    assert "The deadline of 2 months cannot be met as planned: ISO/IEC 27001 is typically " \
+           "certified by month 9-12; IATF 16949 is typically certified by month 9-12, 7 months " \
+           "late." in text
+    assert "What would fit: equivalent evidence accepted meanwhile, a narrower scope first, an " \
+           "experienced consultant, or a transfer of an existing certificate." in text
+    assert a.roadmap.fits_deadline is False and a.roadmap.shortfall_months == 7
+    assert {o.rule for o in a.roadmap.options} >= {"equivalent-evidence", "narrower-scope"}
     assert "IATF 16949 is requested" in text
 
 

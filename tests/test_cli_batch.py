@@ -14,6 +14,7 @@ from advisor.cli.app import cli
 from conftest import DATA, PROFILES
 
 MIXED = str(DATA / "batch" / "mixed")
+PROFILE_DIR = DATA.parent.parent / "profiles"
 FAILED = ("b-list.yml, item 2", "c-list.json, item 2", "d-lines.jsonl, line 2", "e-sheet.csv, row 3")
 
 
@@ -29,7 +30,9 @@ def test_csv_has_the_contract_columns_and_one_row_per_profile():
     result = run(MIXED)
     assert result.exit_code == 1
     table = rows(result.stdout)
-    assert list(table[0]) == ["source", "organization", *catalog.NAMES, "top_priority", "error"]
+    assert list(table[0]) == ["source", "organization", *catalog.NAMES, "top_priority", "error",
+                              "audit_days_3y", "audit_fees_low", "audit_fees_high", "currency",
+                              "internal_person_months", "done_by_month", "fits_deadline"]
     assert len(table) == 12
     good = table[0]
     assert good["source"].endswith("a-single.yaml") and good["error"] == ""
@@ -394,3 +397,21 @@ def test_reports_as_pdf_too(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["C-7.html", "C-7.pdf"]
     assert (tmp_path / "r" / "C-7.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_batch_totals_the_three_year_cost_per_client_and_for_the_portfolio(tmp_path):
+    """Each row carries its client's three-year cost; the summary totals it per currency."""
+    result = run(str(PROFILE_DIR), "--as-of", "2026-12-01", "--summary", "--format", "json")
+    summary = json.loads(result.stdout)["summary"]
+    totals = {t["currency"]: t for t in summary["costs"]}
+    assert set(totals) == {"EUR", "USD"} and totals["EUR"]["audit_fees_low"] > 0
+    assert totals["EUR"]["audit_fees_low"] < totals["EUR"]["audit_fees_high"]
+    table = rows(run(str(PROFILE_DIR), "--as-of", "2026-12-01").stdout)
+    eur = [r for r in table if r["currency"] == "EUR"]
+    assert round(sum(float(r["audit_fees_low"]) for r in eur)) == round(totals["EUR"]["audit_fees_low"])
+    assert {r["fits_deadline"] for r in table} <= {"yes", "no", ""}
+    fixed = rows(run(str(PROFILE_DIR), "--as-of", "2026-12-01", "--day-rate", "1000 GBP").stdout)
+    assert {r["currency"] for r in fixed} == {"GBP"}
+    assert all(float(r["audit_fees_low"]) == 1000 * float(r["audit_days_3y"]) for r in fixed)
+    bad = run(str(PROFILE_DIR), "--day-rate", "-3")
+    assert bad.exit_code == 1 and "day_rate" in bad.stderr and "positive" in bad.stderr

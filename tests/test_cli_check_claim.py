@@ -58,7 +58,7 @@ def test_text_says_verdict_flags_and_where_to_verify():
     assert "[not credible]" in out and "source: " in out
     clean = run(CLEAN).stdout
     assert "Verdict: CREDIBLE" in clean and "No red flags" in clean
-    assert "IAF MLA signatory list" in clean and "2026-11-21" in clean      # what it rests on
+    assert "IAF MLA signatory list" in clean and "2026-12-01" in clean      # what it rests on
 
 
 def test_supplier_list_checks_every_good_row_and_reports_bad_rows_precisely():

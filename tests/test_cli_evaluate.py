@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from advisor.cli.app import cli
 
-from conftest import PROFILES
+from conftest import PROFILES, ROOT
 
 SAMPLE = str(PROFILES[0])
 
@@ -85,3 +85,41 @@ def test_an_output_that_is_the_profile_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["evaluate", str(path), "--output", str(path)])
     assert result.exit_code == 1 and "would replace the data being read" in result.stderr
     assert path.read_text() == "name: A\nsector: retail\nemployees: 3\n"
+
+
+@pytest.mark.parametrize("certified, words", [
+    ('[{standard: ISO 9001, issued: 2025-02-01, expires: 2024-01-31}]', "expires (2024-01-31) is before issued"),
+    ('["ISO 9001:2012"]', "ISO 9001 has no edition '2012'"),
+    ('["ISO 9001", {standard: ISO 9001, expires: 2027-01-31}]', "given twice"),
+])
+def test_bad_certificate_records_exit_1_naming_the_field(tmp_path, certified, words):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"name: X\nsector: retail\nemployees: 20\ncertified: {certified}\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(path)])
+    assert result.exit_code == 1 and words in result.stderr and "certified" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("option, words", [
+    (["--day-rate", "0"], "field 'day_rate': must be a positive amount"),
+    (["--day-rate", "900 ABC"], "'ABC' is not a currency the day-rate table knows (valid: USD"),
+])
+def test_bad_day_rate_exits_1(option, words):
+    result = CliRunner().invoke(cli, ["evaluate", str(ROOT / "profiles" / "bank.yaml"), *option])
+    assert result.exit_code == 1 and words in result.stderr
+
+
+def test_text_shows_certificates_roadmap_and_cost_as_of_the_date(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("name: Held\nsector: it_services\nemployees: 80\ncountries: [DE]\n"
+                    "customer_types: [businesses]\ndeadline_months: 12\n"
+                    "certified: [{standard: 'ISO/IEC 27001:2013', expires: 2026-06-30}]\n")
+    out = CliRunner().invoke(cli, ["evaluate", str(path), "--as-of", "2026-12-01",
+                                   "--day-rate", "1000 EUR"]).stdout
+    assert "as of 2026-12-01" in out and "ISO/IEC 27001:2013: WITHDRAWN, not in place." in out
+    assert "Roadmap (" in out and "ISO/IEC 27001: new certificate" in out
+    assert "Three-year cost" in out and "EUR " in out and "given" in out
+    md = CliRunner().invoke(cli, ["evaluate", str(path), "--as-of", "2026-12-01",
+                                  "--format", "markdown"]).stdout
+    assert "## Certificates held, as of 2026-12-01" in md and "## Roadmap" in md
+    assert "## Three-year cost" in md and "| Total | three-year cycle |" in md

@@ -31,6 +31,8 @@ NEW_RULE = {
 def extended(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rb") / "rules"
     shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    (folder / "claims").mkdir()                 # planning.yaml reads the edition table there
+    shutil.copy(shipped_rules_dir() / "claims" / "editions.yaml", folder / "claims")
     cat = yaml.safe_load((folder / "catalog.yaml").read_text())
     cat["standards"].append({
         "name": "ISO 30401", "title": "Knowledge management systems",

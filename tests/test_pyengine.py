@@ -145,6 +145,9 @@ def make_profile(d: SeededDraw) -> dict:
         ftype = PROFILE_TYPES[name]
         if ftype.kind == "text":
             value = d.text()
+        elif name == "certificates":     # records: some expired, some valid, some undated
+            value = [{"standard": s, "expires": d.one(["2020-01-31", "2099-01-31", None])}
+                     for s in d.some(ftype.values)]
         elif ftype.kind == "list":
             value = d.some(ftype.values)
         elif ftype.kind == "bool":
@@ -243,7 +246,9 @@ def test_generators_cover_every_field_value_null_and_full_list():
         values = [p[name] for p in seen]
         if name in OPTIONAL:
             assert None in values, name
-        if ftype.kind == "list":
+        if name == "certificates":
+            assert [] in values and any(len(v) == len(ftype.values) for v in values), name
+        elif ftype.kind == "list":
             assert [] in values and list(ftype.values) in values, name
         if ftype.kind == "enum":
             assert set(ftype.values) <= set(values), name

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from advisor import evaluate
 from advisor.errors import ProfileError
 from advisor.inputs.loaders import load_profile
-from advisor.advice.models import FIELDS, Profile, label
+from advisor.advice.models import ASKED_FIELDS as FIELDS, Profile, label
 from advisor.advice.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance, explain,
                                    interview, load_start, parse_answer, profile_yaml)
 from advisor.kernel.rulebase import load

@@ -34,6 +34,8 @@ def test_adding_a_standard_and_a_regulation_as_readme_shows(tmp_path):
     standard_yaml, regulation_yaml = re.findall(r"```yaml\n(.*?)```", section, re.S)[:2]
     folder = tmp_path / "rules"
     shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    (folder / "claims").mkdir()                 # planning.yaml reads the edition table there
+    shutil.copy(shipped_rules_dir() / "claims" / "editions.yaml", folder / "claims")
     cat = yaml.safe_load((folder / "catalog.yaml").read_text())
     cat["standards"] += yaml.safe_load(standard_yaml)
     (folder / "catalog.yaml").write_text(yaml.safe_dump(cat))

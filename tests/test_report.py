@@ -41,14 +41,16 @@ def test_report_formats_are_registered_for_evaluate():
 def test_markdown_report_reads_like_a_board_paper(automotive):
     text = as_report(automotive)
     sections = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert sections == ["Summary", "Next steps", "The plan", "What to leave for now",
-                        "Open questions that could change the plan", "How certification works",
+    assert sections == ["Summary", "Next steps", "The plan", "Three-year cost",
+                        "What to leave for now", "Open questions that could change the plan", "How certification works",
                         "How to choose a certification body"]
     summary = text.split("## Summary\n\n")[1].split("\n\n")
     assert summary[0].startswith("- **IATF 16949**: Certify")      # decisions first
     assert summary[1].startswith("For Moravia Pressings a\\.s. we recommend certifying IATF 16949")
     assert "Start with IATF 16949" in summary[1] and "months" in summary[1]
-    assert summary[2].startswith("Cost: about 11 auditor-days")
+    assert summary[2].startswith("Deadline: a certificate within 12 months. Fits the deadline")
+    assert "\nCost over the three-year certificate cycle: about 75 auditor-days, EUR " \
+           "56,250-123,750 in audit fees" in summary[2]
     ordered = re.findall(r"^### (\d+)\. ([^:]+):", text, flags=re.M)
     assert ordered == [(str(r.priority), r.standard.replace("/", "/")) for r in plan(automotive)]
     assert "Prerequisites: ISO 9001 as its base (in place)" in text
@@ -67,16 +69,19 @@ def test_report_leads_with_date_decisions_deadline_cost_and_next_steps(rb):
     b = board(evaluate(profile, rules=rb), profile, prepared="2026-12-01")
     assert b.prepared == "2026-12-01" and b.as_of
     assert b.decisions[0] == ("IATF 16949", "Certify", "certify")
-    assert b.deadline == ("Deadline: a certificate within 12 months. IATF 16949 is typically "
-                          "certified by month 9-12, within the deadline.")
-    assert b.cost.startswith("Cost: about 11 auditor-days") and "quotes" in b.cost
+    assert b.deadline == ("Deadline: a certificate within 12 months. Fits the deadline of 12 "
+                          "months: IATF 16949 typically certified by month 9.")
+    assert b.cost.startswith("Cost over the three-year certificate cycle: about 75 auditor-days")
+    assert "estimates" in b.cost
     owners = dict(b.next_steps)
     assert owners["Approve the plan and its budget; name one person to lead it."] == \
         "Managing director (CEO)"
     assert any(step.startswith("Start IATF 16949") and owner == "Quality manager"
                for step, owner in b.next_steps)
-    late = board(evaluate(profile, rules=rb), profile.model_copy(update={"deadline_months": 6}))
-    assert "the deadline is at risk" in late.deadline
+    tight = profile.model_copy(update={"deadline_months": 6})
+    late = board(evaluate(tight, rules=rb), tight)
+    assert "cannot be met as planned: IATF 16949 is typically certified by month 9-12, 3 " \
+           "months late" in late.deadline
 
 
 def test_warnings_come_before_the_plan_in_html(rb):
@@ -119,12 +124,19 @@ def test_what_to_leave_explains_each_standard_left_out(automotive):
     assert any("ISO 50001" == what and "annual_energy_tj" in why for what, why in b.leave)
 
 
-def test_roadmap_starts_each_standard_when_the_previous_is_ready(automotive):
+def test_roadmap_runs_systems_together_as_far_as_the_organization_can_carry(automotive):
+    """450 people and a moderate budget: three projects at a time (planning.yaml); the two
+    harmonized-structure systems of the first wave run as one project, a month longer."""
     steps = {s.rec.standard: s for s in board(automotive).steps}
+    assert automotive.roadmap.concurrency == 3
     assert steps["IATF 16949"].start == 0 and steps["IATF 16949"].ready == (9, 12)
-    assert steps["ISO/IEC 27001"].start == 9
-    assert steps["ISO 22301"].start == 18 and steps["ISO 45001"].start == 27
-    assert steps["ISO 9001"].in_place and steps["ISO 14001"].in_place
+    assert steps["ISO/IEC 27001"].start == steps["ISO 22301"].start == 0
+    assert steps["ISO/IEC 27001"].ready == (10, 13)                 # 9-12 months + 1 integrated
+    assert steps["ISO 45001"].start == 9 and steps["ISO 45001"].ready == (18, 21)
+    assert steps["ISO 9001"].ready == steps["IATF 16949"].ready     # built inside IATF 16949
+    assert steps["ISO 14001"].in_place
+    assert [what for _, what in steps["IATF 16949"].milestones] == [
+        "stage 1 audit (readiness)", "stage 2 audit (effectiveness)", "certification decision"]
 
 
 def test_base_standard_is_built_alongside_the_one_that_needs_it(rb):
@@ -166,8 +178,11 @@ def test_html_has_the_roadmap_and_the_plan(automotive):
     bars = re.findall(r'class="bar (certify|implement)" style="left:([\d.]+)%;width:([\d.]+)%"',
                       roadmap)
     assert len(bars) == 4 and all(float(w) > 0 for _, _, w in bars)   # 4 projects
-    assert "certified by month 9-12" in roadmap and "in place by month 36-39" in roadmap
+    assert roadmap.count('class="bar keep"') == 1                 # ISO 9001 inside IATF 16949
+    assert "certified by month 9-12" in roadmap and "in place by month 18-21" in roadmap
     assert max(float(left) + float(w) for _, left, w in bars) <= 100
+    assert roadmap.count('class="mark"') == 2 * 3                # stage 1, stage 2, decision
+    assert 'class="deadline"' in roadmap and "Fits the deadline of 12 months" in page
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])

@@ -93,6 +93,8 @@ def test_an_unchanged_folder_is_not_read_again_and_an_edit_is_seen_after_the_rec
     from advisor.kernel import rulebase
     folder = tmp_path / "rules"
     shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+    (folder / "claims").mkdir()                 # planning.yaml reads the edition table there
+    shutil.copy(shipped_rules_dir() / "claims" / "editions.yaml", folder / "claims")
     _age(folder, 60)
     monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 3600)
     first = load(folder)

@@ -15,11 +15,14 @@ from typing import Any, Callable, Iterator, Mapping, Union
 
 from advisor.advice import catalog
 from advisor.kernel.conditions import Condition, Test
+from advisor.advice import certificates as certificate_checks
+from advisor.advice.costs import Audited, DayRateArg, day_rate as find_day_rate, plan_costs
 from advisor.kernel.text import fill
 from advisor.advice.effort import estimate
-from advisor.errors import EngineError, Problem, RuleBaseError
-from advisor.advice.models import (FIELDS, Assessment, InferredFact, Profile, Reason, Recommendation, Unknown,
-                     label, parse_profile)
+from advisor.advice.plan import deadline_options, dominant, roadmap as build_roadmap
+from advisor.errors import EngineError, InputError, Problem, RuleBaseError
+from advisor.advice.models import (FIELDS, Assessment, CertificateCheck, InferredFact, Profile,
+                                   Reason, Recommendation, Unknown, label, parse_profile)
 from advisor.engines.python import predicate
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance, load
 
@@ -55,14 +58,43 @@ class Run:
     fired: list[RuleInstance] = field(default_factory=list)
     inferred_by: dict[str, RuleInstance] = field(default_factory=dict)
     decisions: dict[str, str] = field(default_factory=dict)
+    as_of: dt.date = field(default_factory=dt.date.today)
+    certificates: list[CertificateCheck] = field(default_factory=list)
 
 
-def base_fact(rb: RuleBase, profile: Profile) -> dict[str, Any]:
+def as_of_date(value: Any = None) -> dt.date:
+    """The assessment date: a date, an ISO 8601 date string, or None for today."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError([Problem(f"'{str(value)[:40]}' is not a date", field="as_of",
+                                  valid="an ISO 8601 date, YYYY-MM-DD")]) from None
+
+
+def base_fact(rb: RuleBase, profile: Profile, as_of: dt.date | None = None,
+              checks: list[CertificateCheck] | None = None) -> dict[str, Any]:
+    """The fact the rules see: the profile, inferred facts at their defaults, and certificates
+    held as of `as_of` (`certified` lists only those in place)."""
     fact = profile.model_dump()
     for spec in rb.facts.values():
         fact[spec.name] = spec.default
     for _, decision_fact in catalog.active().decision_facts:
         fact[decision_fact] = "not_needed"
+    as_of = as_of or dt.date.today()
+    if checks is None:
+        checks = certificate_checks.check(rb, profile, as_of) if profile.certificates else []
+    derived = certificate_checks.facts(checks)
+    fact.update(derived)
+    lapsed = set(derived["certificates_lapsed"])
+    fact["certified"] = [s for s in profile.certified if s not in lapsed]
+    fact["certificates"] = [c.standard for c in profile.certificates]
+    fact["as_of"] = as_of.isoformat()
     return fact
 
 
@@ -82,13 +114,16 @@ def decide(fired: list[RuleInstance]) -> dict[str, str]:
     return decisions
 
 
-def run_rules(rb: RuleBase, profile: Profile, engine=None) -> Run:
+def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None) -> Run:
     """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata.
 
-    `engine` is an engine object, or an engine name (None = the default).
+    `engine` is an engine object, or an engine name (None = the default); `as_of` the date
+    certificates held are checked on (None = today).
     """
     engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
-    run = Run(base_fact(rb, profile))
+    day = as_of_date(as_of)
+    checks = certificate_checks.check(rb, profile, day) if profile.certificates else []
+    run = Run(base_fact(rb, profile, day, checks), as_of=day, certificates=checks)
     by_key = _derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
     for stratum in range(len(rb.strata)):
         for key in engine.fire(stratum, run.fact):
@@ -138,16 +173,18 @@ def reason(inst: RuleInstance, run: Run) -> Reason:
 
 
 def _sort_key(name: str, recs: list[RuleInstance], profile: Profile, months: int,
-              in_place: list[str], harmonized_in_place: int) -> tuple:
-    """Driver tier, then deadline, synergy with systems in place, effort; then weight of reasons.
-    `harmonized_in_place` counts the systems in place that share the harmonized structure."""
+              in_place: list[str], harmonized_in_place: int, dominant: set[str]) -> tuple:
+    """Driver tier, then deadline, the organization's dominant risks, synergy with systems in
+    place, effort; then weight of reasons. `harmonized_in_place` counts the systems in place
+    that share the harmonized structure; `dominant` the standards addressing dominant risks."""
     tier = min((DRIVER_RANK[i.conclusion.driver] for i in recs), default=len(DRIVER_RANK))
     hard = any(i.conclusion.driver == "hard_demand" for i in recs)
     deadline = 0 if (profile.deadline_months and hard) else 1
     std = catalog.BY_NAME[name]
     synergy = 2 * (name in in_place) + (
         harmonized_in_place - in_place.count(name) if std.harmonized_structure else 0)
-    return (tier, deadline, -synergy, months, -len(recs), catalog.NAMES.index(name))
+    return (tier, deadline, 0 if name in dominant else 1, -synergy, months, -len(recs),
+            catalog.NAMES.index(name))
 
 
 _GROUPED = ("recommend", "limit", "note")     # conclusions kept per standard
@@ -157,8 +194,10 @@ def _by_strength(inst: RuleInstance) -> tuple[int, int]:
     return -RANK[inst.conclusion.decision], inst.index
 
 
-def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = True) -> Assessment:
-    """Turn a run into the public Assessment (`with_unknowns=False` skips the costly unknowns)."""
+def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = True,
+           day_rate: DayRateArg = None) -> Assessment:
+    """Turn a run into the public Assessment (`with_unknowns=False` skips the costly unknowns;
+    `day_rate` overrides the day-rate table of the cost model)."""
     recs: dict[str, list[RuleInstance]] = {}
     limits: dict[str, list[RuleInstance]] = {}
     notes: dict[str | None, list[RuleInstance]] = {}
@@ -173,63 +212,98 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
 
     entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
     keys: dict[str, tuple] = {}
+    in_force = run.fact["certified"]                  # certificates in place as of the date
+    lapsed = set(run.fact.get("certificates_lapsed") or ())
     in_place = profile.certified + profile.implemented
     harmonized_in_place = sum(s in catalog.BY_NAME and catalog.BY_NAME[s].harmonized_structure
                               for s in in_place)
+    planning = rb.data.get("planning.yaml")
+    risks = dominant(planning, run.fact)
     for name in catalog.NAMES:
         decision = run.decisions[name]
-        currently = ("certified" if name in profile.certified else
-                     "implemented" if name in profile.implemented else "none")
+        currently = ("certified" if name in in_force else
+                     "implemented" if name in profile.implemented or name in lapsed else "none")
         standard_recs, standard_limits = recs.get(name, ()), limits.get(name, ())
-        supporting = sorted(standard_recs, key=_by_strength)
-        if decision == "implement" and standard_limits and any(
-                i.conclusion.decision == "certify" for i in standard_recs):
+        # a reason's wording matches the decision it sits under: a rule that recommended more
+        # (certify, capped by a limit) or less (implement, outweighed) is not shown under it
+        supporting = [i for i in sorted(standard_recs, key=_by_strength)
+                      if i.conclusion.decision == decision]
+        if decision == "implement" and standard_limits:
             supporting = [*standard_limits, *supporting]
         effort = None
         if decision != "not_needed":
             effort = estimate(rb.effort, name, profile) if rb.effort else None
             months = effort.typical_months[0] if effort else 0
             keys[name] = _sort_key(name, standard_recs, profile, months, in_place,
-                                   harmonized_in_place) + (0,)
+                                   harmonized_in_place, risks) + (0,)
         entries[name] = (decision, currently, [reason(i, run) for i in supporting], effort,
                          [reason(i, run) for i in notes.get(name, ())])
+    covered: dict[str, str] = {}
     for name in list(keys):   # a covered base standard goes right after the one that covers it
         covering = [i.conclusion.by for i in limits.get(name, ()) if i.conclusion.by in keys]
         if covering and run.decisions[name] == "implement":
             keys[name] = keys[covering[0]][:-1] + (1,)
+            covered[name] = covering[0]
     ranked = sorted(keys, key=keys.__getitem__)
     priority = {name: n for n, name in enumerate(ranked, 1)}
-    recommendations, deadline_warnings = [], []
+    checks = {c.standard: c for c in run.certificates}
+    recommendations = []
     for name in [*ranked, *(n for n in catalog.NAMES if n not in priority)]:
         decision, currently, reasons, effort, standard_notes = entries[name]
         recommendations.append(Recommendation.trusted(
             standard=name, title=catalog.BY_NAME[name].title, decision=decision,
             priority=priority.get(name), currently=currently, reasons=reasons, effort=effort,
-            notes=standard_notes))
-        if (profile.deadline_months and decision == "certify" and currently != "certified"
-                and effort and profile.deadline_months < effort.typical_months[0]):
-            low, high = effort.typical_months
-            deadline_warnings.append(catalog.active().messages["deadline_gap"].format(
-                deadline_months=profile.deadline_months, low=low, high=high, standard=name))
+            notes=standard_notes, certificate=checks.get(name)))
 
     for field_name in (name for name, ftype in rb.types.items() if ftype.item == "standard"):
-        for ref in getattr(profile, field_name):
+        for ref in getattr(profile, field_name, ()):      # derived facts are not answers
+            if not isinstance(ref, str):                   # certificate records
+                continue
             text = catalog.active().reference_warning(ref)
             if text and text not in warnings:
                 warnings.append(text)
+
+    plan = [r for r in recommendations if r.priority is not None]
+    road = costs = None
+    if planning:
+        critical = {r.standard for r in plan if r.decision == "certify" and any(
+            x.driver == "hard_demand" for x in r.reasons)}
+        road = build_roadmap(planning, profile, plan, covered, critical, run.certificates,
+                             run.as_of, deadline_options(planning))
+        if road.fits_deadline is False and road.deadline_note:
+            warnings.append(road.deadline_note)
+        if "costs.yaml" in rb.data and rb.effort:
+            costs = _costs(rb, profile, plan, road, day_rate)
 
     return Assessment.trusted(
         organization=profile.name,
         rulebase_version=rb.version,
         recommendations=recommendations,
         unknowns=unknowns(rb, profile, run) if with_unknowns else [],
-        warnings=warnings + deadline_warnings,
+        warnings=warnings,
         fired_rules=list(dict.fromkeys(i.rule.id for i in run.fired)),
         inferred=[InferredFact.trusted(fact=name, value=run.fact[name], rule=inst.rule.id,
                                        text=render(inst.text, run.fact))
                   for name, inst in run.inferred_by.items()],
         notes=[reason(i, run) for i in notes.get(None, ())],
+        as_of=run.as_of.isoformat(),
+        certificates=list(run.certificates),
+        roadmap=road,
+        costs=costs,
     )
+
+
+def _costs(rb: RuleBase, profile: Profile, plan: list[Recommendation], road: Any,
+           day_rate: DayRateArg):
+    """The cost of the certificates the plan certifies or keeps, over one three-year cycle."""
+    project_of = {name: n for n, p in enumerate(road.projects) for name in p.standards}
+    audited = [Audited(r.standard, r.currently == "certified",
+                       (r.effort.typical_months[0], r.effort.typical_months[1]),
+                       catalog.BY_NAME[r.standard].harmonized_structure,
+                       project_of.get(r.standard, -1))
+               for r in plan if r.decision == "certify" and r.effort]
+    rate = find_day_rate(rb.data["costs.yaml"], profile, day_rate)
+    return plan_costs(rb.effort, rb.data["costs.yaml"], profile, audited, rate)
 
 
 def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
@@ -316,13 +390,17 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
 
 
 def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = None,
-             engine: str | None = None, as_of: dt.date | None = None) -> Assessment:
+             engine: str | None = None, as_of: Any = None, day_rate: DayRateArg = None) -> Assessment:
     """Assess one organization profile. Raises a subclass of AdvisorError on invalid input.
 
     `engine` is "durable" or "python" (same results); None picks durable where it imports.
-    `as_of` is the day the rules are taken as of (their `valid_from` / `valid_until`); default today.
+    `as_of` (a date or "YYYY-MM-DD"; default today) is the day the rules are taken as of (their
+    `valid_from` / `valid_until`) and the day certificates held are checked on. `day_rate`
+    overrides the cost model's day-rate table: an amount (1200), with a currency ("1200 EUR",
+    (1200, "EUR"), {"amount": 1200, "currency": "EUR"}).
     """
-    rb = rulebase(rules).at(as_of or dt.date.today())
+    day = as_of_date(as_of)
+    rb = rulebase(rules).at(day)
     if rb.kind != "advice":
         raise RuleBaseError([Problem(f"is a '{rb.kind}' rule base; evaluating a profile needs an "
                                      "'advice' rule base (kind: advice in rulebase.yaml)",
@@ -331,7 +409,7 @@ def evaluate(profile: Union[Profile, Mapping[str, Any]], *, rules: RulesArg = No
     try:
         with catalog.using(catalog.of(rb)):
             parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
-            return assess(rb, parsed, run_rules(rb, parsed, runner))
+            return assess(rb, parsed, run_rules(rb, parsed, runner, day), day_rate=day_rate)
     except EngineError as exc:
         raise EngineError([p.__class__(f"{p.message} (profile '{parsed.name}')", p.field, p.source,
                                        p.location, p.suggestions, p.valid) for p in exc.problems])

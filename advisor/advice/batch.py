@@ -142,6 +142,7 @@ class Scored:
     report: str | None = None                   # the board report, for --reports
     record_id: str | None = None                # the client id from the input, if any
     columns: tuple[tuple[str, str], ...] = ()   # input columns passed through (--keep-columns)
+    cost: "CostLine | None" = None              # the three-year cost, when there is a cost model
 
     @classmethod
     def of(cls, assessment: Assessment, with_json: bool = False, with_details: bool = False,
@@ -156,12 +157,37 @@ class Scored:
                    assessment.model_dump_json() if with_json else None,
                    tuple(PlanStep.of(rec) for rec in assessment.recommendations
                          if rec.priority is not None) if with_details else (),
-                   report(assessment) if report is not None else None)
+                   report(assessment) if report is not None else None,
+                   cost=CostLine.of(assessment))
 
     @property
     def top(self) -> str:
         """The standard to act on first, or "" when nothing is planned."""
         return self.plan[0][0] if self.plan else ""
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One client's three-year cost, as batch outputs and the portfolio total it."""
+
+    audit_days: float                 # integrated (IAF MD 11) auditor-days over the cycle
+    fees_low: float
+    fees_high: float
+    currency: str
+    person_months_low: float
+    person_months_high: float
+    done_months: int | None           # roadmap: everything typically done by (short end)
+    fits_deadline: bool | None
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> "CostLine | None":
+        c, road = assessment.costs, assessment.roadmap
+        if c is None:
+            return None
+        return cls(c.integrated_audit_days, c.audit_fees.low, c.audit_fees.high,
+                   c.audit_fees.currency, c.internal_person_months[0], c.internal_person_months[1],
+                   road.done_months[0] if road and road.projects else None,
+                   road.fits_deadline if road else None)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -303,18 +329,30 @@ def default_jobs() -> int:
 
 def evaluate_many(profiles: Iterable[Union[Profile, Mapping[str, Any], Record]], *,
                   jobs: int | None = None, rules: RulesArg = None, engine: str | None = None,
-                  chunksize: int = CHUNKSIZE) -> Iterator[Result]:
+                  chunksize: int = CHUNKSIZE, as_of: Any = None,
+                  day_rate: Any = None) -> Iterator[Result]:
     """Score profiles in input order: an Assessment each, or a BatchError in its place.
 
     `jobs` processes score in parallel (default: one per CPU); the results are the same for any
     number. The rule base is loaded (and checked) and the engine (as in `evaluate`) set up once,
-    here, before any profile is read.
+    here, before any profile is read. `as_of` and `day_rate` are as in `evaluate`, checked here.
     """
-    return _score_all(profiles, jobs, rules, engine, chunksize, None)
+    return _score_all(profiles, jobs, rules, engine, chunksize, None,
+                      _options(as_of=as_of, day_rate=day_rate))
+
+
+def _options(as_of: Any = None, day_rate: Any = None) -> dict[str, Any]:
+    """evaluate()'s date and day-rate options, checked once before any profile is scored."""
+    from advisor.advice.assess import as_of_date
+    options: dict[str, Any] = {"as_of": as_of_date(as_of)}
+    if day_rate is not None:
+        options["day_rate"] = day_rate
+    return options
 
 
 def _score_all(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: str | None,
-            chunksize: int, view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+            chunksize: int, view: Callable[[Assessment], Any] | None,
+            options: dict[str, Any] | None = None) -> Iterator[Any]:
     """evaluate_many(), each assessment turned into `view(assessment)` where it was made (in a
     worker when pooled); `view` must be picklable. None keeps assessments, which then travel
     from workers as JSON text, cheaper than pickled models."""
@@ -324,16 +362,22 @@ def _score_all(profiles: Iterable, jobs: int | None, rules: RulesArg, engine: st
         raise ValueError("jobs must be at least 1")
     from advisor.advice.assess import default_engine
     default_engine(rb, engine)          # an unknown engine fails here; workers inherit the rest
+    options = options if options is not None else _options()
+    if "day_rate" in options and "costs.yaml" in rb.data:      # a bad day rate fails here, once
+        from advisor.advice.costs import day_rate
+        day_rate(rb.data["costs.yaml"], Profile(name="check", sector="other", employees=1),
+                 options["day_rate"])
     items = (_prepare(p, n) for n, p in enumerate(profiles, 1))
     if jobs == 1:
-        return _in_process(items, rb, engine, view)
-    return _pooled(items, rb, engine, view, jobs, max(1, chunksize))
+        return _in_process(items, rb, engine, view, options)
+    return _pooled(items, rb, engine, view, jobs, max(1, chunksize), options)
 
 
 def _in_process(items: Iterable[Record | BatchError], rb, engine: str | None,
-                view: Callable[[Assessment], Any] | None) -> Iterator[Any]:
+                view: Callable[[Assessment], Any] | None,
+                options: dict[str, Any] | None = None) -> Iterator[Any]:
     for item in items:
-        result = _score(item, rb, engine)
+        result = _score(item, rb, engine, options)
         yield result if view is None or isinstance(result, BatchError) else view(result)
 
 
@@ -342,12 +386,13 @@ def _to_json(assessment: Assessment) -> str:
 
 
 def score_paths(inputs: Iterable[str | Path], *, jobs: int | None = None, rules: RulesArg = None,
-                engine: str | None = None, options: TableOptions | None = None
-                ) -> Iterator[tuple[str, Result]]:
+                engine: str | None = None, options: TableOptions | None = None,
+                as_of: Any = None, day_rate: Any = None) -> Iterator[tuple[str, Result]]:
     """`(source, result)` for every profile in these files and folders, in order."""
     records, sources = itertools.tee(read_profiles(inputs, options))
     return zip((printable(r.source) for r in sources),
-               evaluate_many(records, jobs=jobs, rules=rules, engine=engine))
+               evaluate_many(records, jobs=jobs, rules=rules, engine=engine, as_of=as_of,
+                             day_rate=day_rate))
 
 
 def score_paths_for_output(inputs: Iterable[str | Path], *, with_json: bool,
@@ -355,14 +400,16 @@ def score_paths_for_output(inputs: Iterable[str | Path], *, with_json: bool,
                            report: Callable[[Assessment], str] | None = None,
                            jobs: int | None = None, rules: RulesArg = None,
                            engine: str | None = None, chunksize: int = CHUNKSIZE,
-                           options: TableOptions | None = None
+                           options: TableOptions | None = None,
+                           as_of: Any = None, day_rate: Any = None
                            ) -> Iterator[tuple[str, Scored | BatchError]]:
     """score_paths() as batch output needs it: each assessment reduced to `Scored` (with its
     JSON when `with_json`, its plan when `with_details`, its board report made by `report`) in
     the process that made it, carrying the record's id and kept columns."""
     view = partial(Scored.of, with_json=with_json, with_details=with_details, report=report)
     records, originals = itertools.tee(read_profiles(inputs, options))
-    return _with_origins(originals, _score_all(records, jobs, rules, engine, chunksize, view))
+    return _with_origins(originals, _score_all(records, jobs, rules, engine, chunksize, view,
+                                               _options(as_of=as_of, day_rate=day_rate)))
 
 
 def _with_origins(records: Iterator[Record], results: Iterator[Scored | BatchError]
@@ -388,7 +435,8 @@ def _failure(record: Record, exc: AdvisorError) -> BatchError:
                       record.record_id, record.columns)
 
 
-def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
+def _score(item: Record | BatchError, rb, engine: str | None = None,
+           options: dict[str, Any] | None = None) -> Result:
     if isinstance(item, BatchError):
         return item
     data = item.data
@@ -396,12 +444,12 @@ def _score(item: Record | BatchError, rb, engine: str | None = None) -> Result:
         data = dict(data)
     try:
         return evaluate(parse_profile(data, source=item.file, location=item.location), rules=rb,
-                        engine=engine)
+                        engine=engine, **(options or {}))
     except AdvisorError as exc:
         return _failure(item, exc.with_source(item.file, item.location))
 
 
-_worker_setup: tuple = (None, None, None)   # (rule base, engine name, pack) in a worker process
+_worker_setup: tuple = (None, None, None, None)   # (rule base, engine, pack, options) in a worker
 
 
 def _init_worker(setup: tuple, parent: int) -> None:
@@ -439,8 +487,8 @@ def _die_with_parent(parent: int) -> None:
 
 def _score_chunk(chunk: list[Record | BatchError]) -> list[Any]:
     """Score in a worker; each assessment is sent back packed (as JSON text, or a Scored)."""
-    rb, engine, pack = _worker_setup
-    results = (_score(item, rb, engine) for item in chunk)
+    rb, engine, pack, options = _worker_setup
+    results = (_score(item, rb, engine, options) for item in chunk)
     return [r if isinstance(r, BatchError) else pack(r) for r in results]
 
 
@@ -450,8 +498,8 @@ def _chunks(items: Iterator, size: int) -> Iterator[list]:
 
 
 def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
-            view: Callable[[Assessment], Any] | None, jobs: int, chunksize: int
-            ) -> Iterator[Any]:
+            view: Callable[[Assessment], Any] | None, jobs: int, chunksize: int,
+            options: dict[str, Any] | None = None) -> Iterator[Any]:
     """_in_process(), by `jobs` workers scoring chunks; results in input order."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -460,12 +508,13 @@ def _pooled(items: Iterator[Record | BatchError], rb, engine: str | None,
     chunks = _chunks(items, chunksize)
     head = list(itertools.islice(chunks, 2))
     if len(head) < 2:                       # one chunk or less: not worth starting processes
-        yield from _in_process((item for chunk in head for item in chunk), rb, engine, view)
+        yield from _in_process((item for chunk in head for item in chunk), rb, engine, view,
+                               options)
         return
     pack, unpack = (_to_json, Assessment.model_validate_json) if view is None else (view, None)
     context = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                               initargs=((rb, engine, pack), os.getpid()))
+                               initargs=((rb, engine, pack, options), os.getpid()))
     pending: deque = deque()
     try:
         for chunk in itertools.chain(head, chunks):
@@ -510,6 +559,9 @@ class Portfolio:
     first_steps: Counter = field(default_factory=Counter)      # standard planned first
     audit_days: Counter = field(default_factory=Counter)       # initial audit days to certify
     estimated: set = field(default_factory=set)                # standards with estimated days
+    # three-year totals per currency: [fees low, fees high, auditor-days, person-months low, high]
+    costs: dict[str, list[float]] = field(default_factory=dict)
+    missed_deadlines: int = 0
 
     def add(self, result: Result | Scored) -> None:
         if isinstance(result, BatchError):
@@ -518,9 +570,16 @@ class Portfolio:
                 self.failures.append(result)
             return
         self.scored += 1
+        view = result if isinstance(result, Scored) else Scored.of(result)
+        if view.cost is not None:
+            total = self.costs.setdefault(view.cost.currency, [0.0] * 5)
+            for n, value in enumerate((view.cost.fees_low, view.cost.fees_high,
+                                       view.cost.audit_days, view.cost.person_months_low,
+                                       view.cost.person_months_high)):
+                total[n] += value
+            self.missed_deadlines += view.cost.fits_deadline is False
         if not self.detailed:
             return
-        view = result if isinstance(result, Scored) else Scored.of(result)
         for name, decision, rules in zip(catalog.NAMES, view.decisions, view.reasons):
             self.decisions[name][decision] += 1
             self.reasons[name].update(set(rules))
@@ -536,8 +595,16 @@ class Portfolio:
     def top_reasons(self, standard: str, n: int = 3) -> list[tuple[str, int]]:
         return sorted(self.reasons[standard].items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
+    def cost_totals(self) -> list[dict]:
+        """Three-year totals per currency (clients whose day rates are in that currency)."""
+        return [{"currency": currency, "audit_fees_low": round(v[0], 2),
+                 "audit_fees_high": round(v[1], 2), "audit_days": v[2],
+                 "internal_person_months": [round(v[3], 1), round(v[4], 1)]}
+                for currency, v in sorted(self.costs.items())]
+
     def to_dict(self) -> dict:
-        return {"scored": self.scored, "failed": self.failed, "standards": [
+        return {"scored": self.scored, "failed": self.failed, "costs": self.cost_totals(),
+                "missed_deadlines": self.missed_deadlines, "standards": [
             {"standard": name,
              **{d: self.decisions[name][d] for d in ("certify", "implement", "not_needed")},
              "top_reasons": [{"rule": rule, "profiles": count}

@@ -137,6 +137,7 @@ class _Plan:
     days: dict[str | None, tuple[float, ...]]     # per complexity level; None for a banded table
     from_field: str | None                        # profile field that declares the complexity
     by_sector: dict[str, str]                     # sector -> complexity where none is declared
+    default_level: str | None                     # complexity when neither says
     source: str
     estimated: bool
     months_by_size: tuple[tuple[float, tuple[int, int]], ...]
@@ -158,19 +159,20 @@ def _plan(effort: dict, standard: str) -> _Plan:
         if "bands" in table:
             uppers = tuple(b[0] for b in table["bands"])
             days: dict = {None: tuple(float(b[1]) for b in table["bands"])}
-            from_field, by_sector = None, {}
+            from_field, by_sector, default_level = None, {}, None
         else:
             uppers = tuple(table["uppers"])
             days = {level: tuple(map(float, column)) for level, column in table["columns"].items()}
             complexity = effort["complexity"][spec["table"]]
-            from_field, by_sector = complexity["from_field"], {}
+            from_field, by_sector = complexity.get("from_field"), {}
+            default_level = complexity.get("default", "medium")
             for level, sectors in complexity["by_sector"].items():
                 for sector in sectors:
                     by_sector.setdefault(sector, level)
         months = effort["months"]
         floor = (months.get("minimum") or {}).get(standard)
         plans[standard] = _Plan(
-            uppers, days, from_field, by_sector, table["source"], bool(spec.get("estimate")),
+            uppers, days, from_field, by_sector, default_level, table["source"], bool(spec.get("estimate")),
             tuple((math.inf if upper is None else upper, tuple(span))
                   for upper, span in months["by_size"]),
             tuple(floor) if floor else None, catalog.BY_NAME[standard].harmonized_structure,
@@ -181,25 +183,39 @@ def _plan(effort: dict, standard: str) -> _Plan:
 _plans: dict[int, tuple[dict, dict[str, _Plan]]] = {}     # id(effort) -> (effort, plans)
 
 
-def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
-    """Audit days and months for `standard` at this organization's size."""
-    plan = _plan(effort, standard)
-    level = None
-    if plan.from_field:
-        level = _LEVEL.get(getattr(profile, plan.from_field)) or plan.by_sector.get(
-            profile.sector, "medium")
-    band = bisect_left(plan.uppers, profile.employees)
+def _level(plan: _Plan, profile: Profile) -> str | None:
+    """The complexity column: declared in the profile, else typical of the sector."""
+    if None in plan.days:
+        return None
+    declared = _LEVEL.get(getattr(profile, plan.from_field)) if plan.from_field else None
+    return declared or plan.by_sector.get(profile.sector, plan.default_level)
+
+
+def _days(plan: _Plan, level: str | None, headcount: int) -> tuple[float, bool]:
+    band = bisect_left(plan.uppers, headcount)
     beyond = band == len(plan.uppers)
-    days = plan.days[level][band - 1 if beyond else band]
+    return plan.days[level][band - 1 if beyond else band], beyond
+
+
+def _basis(plan: _Plan, level: str | None, beyond: bool) -> tuple[str, bool]:
     basis = plan.source + (f", {level} complexity" if level else "")
     estimated = plan.estimated
     if estimated:
-        basis = f"estimate: no published table here for {standard}; scaled like ISO 9001 ({basis})"
+        basis = f"estimate: no published audit-time table here for this scheme; figures from ({basis})"
     if beyond:
         estimated = True
         basis += "; headcount above the table, where it says to follow the progression"
+    return basis, estimated
+
+
+def estimate(effort: dict, standard: str, profile: Profile) -> Effort:
+    """Audit days and months for `standard` at this organization's size."""
+    plan = _plan(effort, standard)
+    level = _level(plan, profile)
+    days, beyond = _days(plan, level, profile.employees)
+    basis, estimated = _basis(plan, level, beyond)
     if profile.sites > 1:
-        basis += "; single-site figure, multi-site sampling (IAF MD 1) changes it"
+        basis += "; single-site figure, multi-site sampling (IAF MD 1) is in the cost model"
 
     size = profile.employees if profile.sites == 1 else math.inf
     low, high = next(span for upper, span in plan.months_by_size if size <= upper)

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Literal, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.advice import catalog
-from advisor.advice.assess import (RANK, RulesArg, _show, assess, candidates, default_engine, render, rulebase,
+from advisor.advice.assess import (RANK, RulesArg, _show, as_of_date, assess, candidates, default_engine, render, rulebase,
                      run_rules)
 from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
@@ -27,6 +27,7 @@ from advisor.errors import AdvisorError, EngineError, Problem, ProfileError
 from advisor.advice.models import Assessment, Decision, Profile, parse_profile
 from advisor.advice.ruleschema import active_types
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance
+from advisor.advice.certificates import DATED_FACTS
 
 #: How many alternative values one test contributes, and how many pairs one decision may try.
 MAX_ALTERNATIVES = 4
@@ -133,17 +134,19 @@ class ExplainedAssessment(Assessment):
 
 
 def explain(profile: Union[Profile, Mapping[str, Any]], standard: Optional[str] = None, *,
-            rules: RulesArg = None, engine: Optional[str] = None,
-            as_of: Optional[dt.date] = None) -> ExplainedAssessment:
+            rules: RulesArg = None, engine: Optional[str] = None, as_of: Any = None,
+            day_rate: Any = None) -> ExplainedAssessment:
     """The assessment of `profile` with explanations for `standard` (default: every standard).
 
-    `engine` is passed to `run_rules` for the profile and for every changed profile it tries.
+    `engine` is passed to `run_rules` for the profile and for every changed profile it tries;
+    `as_of` and `day_rate` are as in `evaluate`.
     """
-    rb = rulebase(rules).at(as_of or dt.date.today())
+    day = as_of_date(as_of)
+    rb = rulebase(rules).at(day)
     parsed = parse_profile(dict(profile) if isinstance(profile, Mapping) else profile)
     names = [resolve_standard(standard)] if standard else list(catalog.NAMES)
-    explainer = Explainer(rb, parsed, default_engine(rb, engine))
-    assessment = assess(rb, parsed, explainer.run)
+    explainer = Explainer(rb, parsed, default_engine(rb, engine), day)
+    assessment = assess(rb, parsed, explainer.run, day_rate=day_rate)
     return ExplainedAssessment(**dict(assessment), explanations=[
         explainer.explain(name) for name in names])
 
@@ -169,10 +172,11 @@ class _Result:
 class Explainer:
     """Explains the decisions of one profile; caches every changed profile it evaluates."""
 
-    def __init__(self, rb: RuleBase, profile: Profile, engine: Any = None):
+    def __init__(self, rb: RuleBase, profile: Profile, engine: Any = None, as_of: Any = None):
         self.rb, self.profile, self.engine = rb, profile, engine or default_engine(rb)
+        self.as_of = as_of
         self.data = profile.model_dump()
-        self.run = run_rules(rb, profile, self.engine)
+        self.run = run_rules(rb, profile, self.engine, as_of)
         self.fact = self.run.fact
         self.fired = {i.key for i in self.run.fired}
         self._cache: dict[tuple[Change, ...], Optional[_Result]] = {}
@@ -194,7 +198,7 @@ class Explainer:
             for change in changes:
                 data = change.apply(data)
             try:
-                run = run_rules(self.rb, parse_profile(data), self.engine)
+                run = run_rules(self.rb, parse_profile(data), self.engine, self.as_of)
             except (ProfileError, EngineError):
                 self._cache[changes] = None
             else:
@@ -371,6 +375,8 @@ class Explainer:
         if holds(condition, self.fact) == want:
             return []
         if isinstance(condition, Test):
+            if condition.field in DATED_FACTS:       # from certificate records and the date
+                return [[]]
             if condition.field in active_types() and not condition.field.startswith("decision_"):
                 return self._direct(condition, want)
             return [self._through(condition, want, depth)]

@@ -4,13 +4,14 @@ Field descriptions double as questionnaire help and JSON Schema text, so wording
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from enum import Enum
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      ValidationError, field_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator,
+                      Field, Tag, ValidationError, field_validator, model_validator)
 from pydantic_core import PydanticCustomError, core_schema
 
 from advisor.advice import catalog
@@ -145,10 +146,87 @@ CountryList = Annotated[list[Annotated[str, Ref("country")]],
                         BeforeValidator(_as_list), AfterValidator(_unique)]
 
 
+def _certified_standard(value: Any) -> tuple[str, str | None]:
+    """A certificate's standard and edition (`ISO/IEC 27001:2013`, `AS9100D`, `FSSC 22000 V6`)."""
+    from advisor.claims.models import parse_standard   # claims imports this module
+    reference = _short(value, "a standard reference is a name such as 'ISO 9001:2015'")
+    if not isinstance(reference, str):
+        raise ValueError("a standard reference must be text, such as 'ISO 9001:2015'")
+    name, edition = parse_standard(reference)
+    if name not in catalog.NAMES:          # withdrawn or guidance: the catalog's own message
+        resolved = catalog.resolve(catalog.strip_edition(reference)[0])
+        raise ValueError(f"{resolved} is a guidance standard and cannot be certified"
+                         if resolved in catalog.GUIDANCE else f"'{reference}' cannot be certified")
+    return name, edition
+
+
+class CertificateRecord(BaseModel):
+    """A certificate held, as printed on it. Checked against the edition table as of the
+    assessment date: a withdrawn edition or a passed expiry date is not a certificate in place."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    standard: str = Field(description="Standard, with the edition if printed (`ISO 9001:2015`).")
+    edition: Optional[str] = Field(None, max_length=20,
+                                   description="Edition (year, revision letter or scheme version).")
+    issued: Optional[dt.date] = Field(None, description="Issue date of the current certificate.")
+    expires: Optional[dt.date] = Field(None, description="Expiry date printed on the certificate.")
+    certification_body: Optional[str] = Field(None, max_length=200,
+                                              description="Who issued the certificate.")
+    accreditation_body: Optional[str] = Field(None, max_length=200,
+                                              description="Whose accreditation mark it carries.")
+    scope: Optional[str] = Field(None, max_length=2000, description="The certified scope.")
+    sites: list[Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Certified sites.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_edition(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            data = {"standard": data}
+        if not isinstance(data, dict) or "standard" not in data:
+            return data
+        name, edition = _certified_standard(data["standard"])
+        given = data.get("edition")
+        if given is not None and edition is not None and str(given).strip().upper() != edition.upper():
+            raise PydanticCustomError("edition", "edition '{given}' differs from the edition in "
+                                      "the standard reference ('{edition}')",
+                                      {"given": printable(str(given), 20), "edition": edition})
+        return {**data, "standard": name, "edition": given if given is not None else edition}
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "CertificateRecord":
+        if self.issued and self.expires and self.expires < self.issued:
+            raise ValueError(f"expires ({self.expires.isoformat()}) is before issued "
+                             f"({self.issued.isoformat()}); give the dates as printed on the "
+                             "certificate")
+        return self
+
+
+def _certified_kind(value: Any) -> str:
+    """A mapping or a reference carrying an edition is a certificate record; else a name."""
+    if isinstance(value, (dict, CertificateRecord)):
+        return "record"
+    if isinstance(value, str) and len(value) <= 100 and printable(value) == value and (
+            catalog.strip_edition(value)[1] or re.search(r"9100\s*[A-Da-d]\s*$|\bv(er)?\.?\s*\d",
+                                                         value)):
+        return "record"
+    return "reference"
+
+
+CertifiedList = Annotated[
+    list[Annotated[Union[Annotated[str, Ref("standard"), Tag("reference")],
+                         Annotated[CertificateRecord, Tag("record")]],
+                   Discriminator(_certified_kind)]],
+    BeforeValidator(_as_list)]
+
+
 def _field(default: Any, description: str, question: str, asked_if: dict | None = None,
-           **kw: Any) -> Any:
-    """A field with its questionnaire wording; `asked_if` names answers the question presupposes."""
-    extra = {"question": question, **({"asked_if": asked_if} if asked_if else {})}
+           asked: bool = True, **kw: Any) -> Any:
+    """A field with its questionnaire wording; `asked_if` names answers the question presupposes;
+    `asked=False` keeps a field out of the interview (details entered in files)."""
+    extra = {"question": question, **({"asked_if": asked_if} if asked_if else {}),
+             **({} if asked else {"asked": False})}
     return Field(default, description=description, json_schema_extra=extra, **kw)
 
 
@@ -202,8 +280,11 @@ class Profile(BaseModel):
     ai_role: Optional[Annotated[str, Vocab("ai_roles")]] = _field(
         None, "`provider` develops or supplies AI systems; `user` only uses them.",
         "Do you develop or supply AI systems (provider), only use them (user), or neither (none)?")
-    certified: StandardList = _field([], "Valid certificates held now.",
-                                     "Which certificates do you hold now?")
+    certified: CertifiedList = _field(
+        [], "Certificates held: a reference (`ISO 9001`) or a record with edition, issued, "
+        "expires, certification_body, accreditation_body, scope and sites. Records are checked "
+        "as of the assessment date; after validation this list holds the standards' names and "
+        "`certificates` the records.", "Which certificates do you hold now?")
     implemented: StandardList = _field([], "Standards implemented but not certified.",
                                        "Which standards have you implemented without certifying?")
     goals: _VocabList("goals") = _field([], "What leadership wants from a standard.",
@@ -214,6 +295,40 @@ class Profile(BaseModel):
     deadline_months: Optional[int] = _field(
         None, "Months until a certificate is needed (for example a tender date).",
         "In how many months do you need a certificate (for example for a tender)?", ge=1, le=600)
+    internal_capacity: Optional[Annotated[str, Vocab("levels")]] = _field(
+        None, "Staff time the organization can give to certification projects; with budget and "
+              "size it decides how many systems run together in the roadmap.",
+        "How much staff time can you give to certification projects (low, moderate, high)?")
+    certificates: list[CertificateRecord] = _field(
+        [], "Details of certificates held (from `certified` records, or given here).",
+        "Which certificates do you hold, with their edition and expiry date?",
+        max_length=MAX_LIST_ITEMS, asked=False)
+
+    @model_validator(mode="after")
+    def _certificates_apart(self) -> "Profile":
+        """`certified` keeps the names (what the rules read); records move to `certificates`.
+        A standard given both as a bare reference and as a record is ambiguous: an error."""
+        items = self.__dict__["certified"]
+        if all(isinstance(i, str) for i in items):
+            names = list(items)
+        else:
+            bare = {i for i in items if isinstance(i, str)}
+            twice = [i.standard for i in items if isinstance(i, CertificateRecord) and i.standard in bare]
+            if twice:
+                raise ValueError(f"certified: {twice[0]} is given twice, as a reference and as a "
+                                 "certificate record; keep one entry per standard (the record)")
+            names = _unique([i if isinstance(i, str) else i.standard for i in items])
+            records = [i for i in items if isinstance(i, CertificateRecord)]
+            self.__dict__["certificates"] = _unique([*self.__dict__["certificates"], *records])
+        seen: set[str] = set()
+        for record in self.__dict__["certificates"]:
+            if record.standard in seen:
+                raise ValueError(f"certificates: {record.standard} has two records; keep one "
+                                 "entry per standard (the current certificate)")
+            seen.add(record.standard)
+        self.__dict__["certified"] = _unique([*names, *(r.standard for r in
+                                                        self.__dict__["certificates"])])
+        return self
 
     @field_validator("employees", "sites", "annual_energy_tj", "deadline_months", mode="before")
     @classmethod
@@ -239,6 +354,10 @@ class Profile(BaseModel):
 
 
 FIELDS: tuple[str, ...] = tuple(Profile.model_fields)
+#: The fields the questionnaire asks (record lists such as `certificates` come from files).
+ASKED_FIELDS: tuple[str, ...] = tuple(
+    name for name, info in Profile.model_fields.items()
+    if not (isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("asked") is False))
 _FIELD_SET = frozenset(FIELDS)
 
 
@@ -277,6 +396,9 @@ def _shown(value: Any, limit: int = 80) -> str:
     return printable(text, limit)
 
 
+_UNION_TAGS = frozenset({"record", "reference"})
+
+
 def validation_problems(exc: ValidationError, *, source: str | None = None,
                         location: str | None = None) -> list[Problem]:
     """Pydantic errors as Problems: field path, the offending value and what would be valid."""
@@ -284,6 +406,8 @@ def validation_problems(exc: ValidationError, *, source: str | None = None,
     for err in exc.errors(include_url=False):
         path = ""
         for part in err["loc"]:
+            if part in _UNION_TAGS:       # which branch of a union: not a field the user wrote
+                continue
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = err["msg"].removeprefix("Value error, ")
         ctx = err.get("ctx") or {}
@@ -352,6 +476,26 @@ class Effort(_Out):
     estimate: bool = Field(default=False, description="True where no published table applies.")
 
 
+class CertificateCheck(_Out):
+    """A certificate held, as of the assessment date: in place or not, and what to do by when."""
+
+    standard: str
+    edition: Optional[str]
+    issued: Optional[str]
+    expires: Optional[str] = Field(description="Expiry printed, or three years from issue.")
+    certification_body: Optional[str]
+    accreditation_body: Optional[str]
+    status: Literal["valid", "expiring", "transition", "expired", "withdrawn", "unknown"] = Field(
+        description="valid; expiring within the planning horizon; transition (its edition is "
+                    "being replaced); expired; withdrawn (its edition's transition has ended); "
+                    "unknown (no dates given).")
+    in_place: bool = Field(description="False for expired certificates and withdrawn editions.")
+    valid_until: Optional[str] = Field(description="Expiry or end of the edition's transition.")
+    action: str = Field(description="What to do: keep, recertify, transition audit, new certificate.")
+    action_by: Optional[str] = Field(description="The date the action must be finished by.")
+    basis: str
+
+
 class Recommendation(_Out):
     standard: str
     title: str
@@ -362,6 +506,99 @@ class Recommendation(_Out):
     effort: Optional[Effort] = None
     notes: list[Reason] = Field(default_factory=list,
                                 description="Related facts that do not change the decision.")
+    certificate: Optional[CertificateCheck] = Field(
+        default=None, description="The certificate held for this standard, as of the assessment date.")
+
+
+class AuditDays(_Out):
+    """Auditor-days over one three-year certification cycle (8-hour days, IAF MD 5)."""
+
+    stage1: float
+    stage2: float
+    surveillance: list[float] = Field(description="Surveillance audits in years one and two.")
+    recertification: float
+    total: float
+    sites_audited: Optional[dict[str, int]] = Field(
+        description="Sites visited per audit (multi-site sampling, IAF MD 1); null for one site.")
+    basis: str
+    estimate: bool
+
+
+class Money(_Out):
+    low: float
+    high: float
+    currency: str
+
+
+class DayRate(_Out):
+    low: float
+    high: float
+    currency: str
+    country: Optional[str] = Field(description="Whose rates these are; null when given by the user.")
+    source: str
+    date: str
+    estimate: bool
+    overridden: bool = Field(description="Given with --day-rate / day_rate= instead of the table.")
+
+
+class StandardCost(_Out):
+    standard: str
+    covers: Literal["initial_cycle", "keep_certificate"] = Field(
+        description="initial_cycle: stage 1 + 2, two surveillance audits, recertification; "
+                    "keep_certificate: two surveillance audits and recertification of a held one.")
+    audit_days: AuditDays
+    audit_fees: Money
+    internal_person_months: list[float]
+    basis: str
+    estimate: bool
+
+
+class Costs(_Out):
+    """The three-year cost of the plan: auditor-days, fees as a range, internal effort."""
+
+    day_rate: DayRate
+    standards: list[StandardCost]
+    separate_audit_days: float = Field(description="Sum of the standards audited one by one.")
+    integrated_audit_days: float = Field(
+        description="With systems that share the harmonized structure audited together "
+                    "(IAF MD 11, up to 20 % less).")
+    integration_basis: str
+    audit_fees: Money = Field(description="Low: integrated days at the low rate; high: separate "
+                                          "days at the high rate.")
+    internal_person_months: list[float]
+    basis: str
+    estimate: bool
+
+
+class Milestone(_Out):
+    month: int
+    what: str
+
+
+class Project(_Out):
+    """One step of the roadmap: systems run together, with their audit milestones."""
+
+    standards: list[str]
+    kind: Literal["certify", "implement", "recertify", "transition", "new_certificate"]
+    start_month: int
+    ready_months: list[int] = Field(description="Typically ready between these months from now.")
+    milestones: list[Milestone]
+    merged: list[str] = Field(description="Standards built inside this project (covered by another).")
+    note: str
+
+
+class Roadmap(_Out):
+    projects: list[Project]
+    concurrency: int = Field(description="Projects run at the same time.")
+    concurrency_basis: str
+    done_months: list[int] = Field(description="Everything typically done between these months.")
+    deadline_months: Optional[int]
+    fits_deadline: Optional[bool] = Field(description="null when there is no deadline or no "
+                                                      "certificate it depends on.")
+    shortfall_months: Optional[int]
+    deadline_note: Optional[str]
+    options: list[Reason] = Field(description="What would fit a deadline the plan misses.")
+    estimate: bool
 
 
 class Unknown(_Out):
@@ -387,6 +624,11 @@ class Assessment(_Out):
                                          description="Facts the engine inferred, with the rule.")
     notes: list[Reason] = Field(default_factory=list,
                                 description="Advice that is not about one catalog standard.")
+    as_of: Optional[str] = Field(default=None, description="The date the assessment is made as of.")
+    certificates: list[CertificateCheck] = Field(
+        default_factory=list, description="Certificates held with details, as of `as_of`.")
+    roadmap: Optional[Roadmap] = Field(default=None, description="The plan over time.")
+    costs: Optional[Costs] = Field(default=None, description="The three-year cost of the plan.")
 
     def recommendation(self, standard: str) -> Recommendation:
         name = catalog.resolve(standard)

@@ -23,7 +23,7 @@ from advisor.kernel.conditions import evaluate as holds
 from advisor.engines import engine_for
 from advisor.errors import Problem, ProfileError, closest, printable
 from advisor.inputs.loaders import decode, parse_document, read_bytes
-from advisor.advice.models import FIELDS, Profile, label, parse_profile, validation_problems
+from advisor.advice.models import ASKED_FIELDS as FIELDS, Profile, label, parse_profile, validation_problems
 from advisor.advice.ruleschema import active_types
 from advisor.kernel.rulebase import RuleBase
 from advisor.advice.wording import WORDING

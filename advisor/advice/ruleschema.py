@@ -9,17 +9,20 @@ schemas for it with no code change.
 """
 from __future__ import annotations
 
+import importlib
 import typing
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
 from advisor.advice import catalog
+from advisor.advice.certificates import CERTIFICATE_FACTS
 from advisor.advice.effort import validate as effort_problems
 from advisor.advice.models import Profile, Ref, Vocab
 from advisor.kernel.rulebase import CONCLUSIONS, DECISIONS, Context, FieldType, Schema
 
-DATA_FILES = (catalog.CATALOG_FILE, catalog.VOCABULARY_FILE, "effort.yaml")
+DATA_FILES = (catalog.CATALOG_FILE, catalog.VOCABULARY_FILE, "effort.yaml", "planning.yaml",
+              "costs.yaml")
 
 
 def _markers(annotation: Any) -> list[Any]:
@@ -75,6 +78,11 @@ def profile_types(cat: catalog.Catalog) -> dict[str, FieldType]:
             types[name] = FieldType(kind)
     for std in cat.STANDARDS:
         types[f"decision_{std.key}"] = FieldType("enum", DECISIONS)
+    # certificates held, as of the assessment date (advisor.advice.certificates)
+    types["certificates"] = FieldType("list", cat.NAMES, "standard")
+    for name in CERTIFICATE_FACTS:
+        types[name] = FieldType("list", cat.NAMES, "standard")
+    types["as_of"] = FieldType("text")
     return types
 
 
@@ -118,6 +126,12 @@ def read_context(data: Mapping[str, Any], folder: Path) -> tuple[Context, list[t
     if "effort.yaml" in data:
         with catalog.using(cat):
             problems += [("effort.yaml", p) for p in effort_problems(data["effort.yaml"] or {})]
+    with catalog.using(cat):                # roadmap and cost model (optional files)
+        for name, module in (("planning.yaml", "advisor.advice.plan"),
+                             ("costs.yaml", "advisor.advice.costs")):
+            if name in data:
+                problems += [(name, p) for p in
+                             importlib.import_module(module).validate(data[name], folder)]
     return context, problems
 
 

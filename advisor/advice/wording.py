@@ -178,4 +178,11 @@ WORDING: dict[str, Wording] = {
         "deadline decides what comes first and whether the plan fits.",
         "Months from now, for example 9; leave it if there is no deadline.",
         unit="months"),
+    "internal_capacity": Wording(
+        "How much staff time can you give to certification projects?", "Staff time for projects",
+        "With your size and budget it decides whether systems run together as one project or "
+        "one after another, and so when you will be done.",
+        choices={"low": "little: a few hours a week from one person",
+                 "moderate": "a coordinator part-time, with help from each department",
+                 "high": "a dedicated team, or a coordinator full-time"}),
 }

@@ -128,6 +128,18 @@ def cli(ctx: click.Context, rules: Path | None, engine: str | None, debug: bool)
 pass_settings = click.make_pass_decorator(Settings)
 
 
+def assessment_options(f):
+    """--as-of and --day-rate, for every command that assesses (contract §7 names --as-of)."""
+    f = click.option("--day-rate", "day_rate", metavar="AMOUNT[ CUR]", default=None,
+                     help="Auditor day rate for the cost model instead of the table's estimate "
+                          "for your country, e.g. 1200 or '1200 EUR' (currency: ISO 4217 code).")(f)
+    return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+                        default=None,
+                        help="Assess as of this day (YYYY-MM-DD; default today): the rules as "
+                             "they stand then, and certificates held checked against editions "
+                             "and expiry on it.")(f)
+
+
 def output_option(f):
     return click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=str),
                         default=None, help="Write to this file (whole or not at all) instead of stdout.")(f)
@@ -168,18 +180,17 @@ def refuse_output_over_inputs(output: str | None, inputs: tuple[str, ...] | list
 @click.option("--explain", "explain_standard", metavar="STANDARD", default=None,
               help="Explain one standard: how it was decided, why not higher, what would change "
                    "it (each checked by re-evaluating), and the unknown answers it depends on.")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Apply the rules as they stand on this day (YYYY-MM-DD; default today).")
+@assessment_options
 @pass_settings
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
-                     explain_standard: str | None, as_of=None) -> None:
+                     explain_standard: str | None, as_of: str | None, day_rate: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
     refuse_output_over_inputs(output, [profile])
     as_of = as_of.date() if as_of else None
     if explain_standard is None and fmt != "json":
         organization = load_profile(profile)
         assessment = evaluate(organization, rules=settings.rules, engine=settings.engine,
-                              as_of=as_of)
+                              as_of=as_of, day_rate=day_rate)
         write_assessment(output, assessment, fmt, organization)
         return
     from advisor.advice.explain import explain
@@ -188,7 +199,7 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
         raise click.BadParameter(f"with --explain use one of: {', '.join(EXPLANATION_FORMATS)}",
                                  param_hint="--format")
     explained = explain(load_profile(profile), explain_standard, rules=settings.rules,
-                        engine=settings.engine, as_of=as_of)   # JSON: every standard explained
+                        engine=settings.engine, as_of=as_of, day_rate=day_rate)   # JSON: every standard explained
     write_text(output, EXPLANATION_FORMATS[fmt](explained) if explain_standard
                else render(explained, fmt))
 

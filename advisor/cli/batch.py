@@ -6,7 +6,7 @@ from typing import Iterable, Iterator, TypeVar
 
 import click
 
-from advisor.cli.app import (Settings, cli, output_option, pass_settings,
+from advisor.cli.app import (Settings, assessment_options, cli, output_option, pass_settings,
                               refuse_output_over_inputs)
 from advisor.cli.signals import between_records
 
@@ -76,13 +76,14 @@ def _codec(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="CSV for Excel: UTF-8 with a byte-order mark, CRLF, and the list separator "
                    "of your locale (';' where the decimal separator is a comma) or the one "
                    "given: --excel=';'.")
+@assessment_options
 @pass_settings
 @click.pass_context
 def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...], fmt: str,
                   output: str | None, jobs: int | None, summary: bool, sheet: str | None,
                   delimiter: str | None, encoding: str | None, id_column: str | None,
                   keep_columns: bool, reports: str | None, report_format: str,
-                  excel: str | None) -> None:
+                  excel: str | None, as_of: str | None, day_rate: str | None) -> None:
     """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv, .tsv,
     .xlsx).
 
@@ -118,7 +119,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     results = score_paths_for_output(
         inputs, with_json=fmt in BATCH_FORMATS and BATCH_FORMATS[fmt].needs_json,
         with_details=detailed, report=report, jobs=jobs, rules=settings.rules,
-        engine=settings.engine, options=options)
+        engine=settings.engine, options=options, as_of=as_of, day_rate=day_rate)
     results = _progress(between_records(results), inputs)
     if reports is not None:
         from advisor.render.reports import ReportFolder

@@ -60,6 +60,16 @@ _NUMBER_RANGES = {"employees": (1, 10_000_000, True), "sites": (1, 100_000, True
                   "annual_energy_tj": (0, 1e9, False), "deadline_months": (1, 600, True)}
 
 
+def _named_in(data: object) -> set[str]:
+    """Every text in a rule base's data files: a fact a data file names is read through it
+    (planning.yaml names the facts that rank dominant risks)."""
+    if isinstance(data, dict):
+        return set().union(*(_named_in(v) for v in data.values()), set())
+    if isinstance(data, list):
+        return set().union(*(_named_in(v) for v in data), set())
+    return {data} if isinstance(data, str) else set()
+
+
 @dataclass(frozen=True)
 class Finding:
     code: str
@@ -347,7 +357,7 @@ class Checker:
 
     def facts(self) -> list[Finding]:
         inferred = {n for i in self.rb.instances for n, _ in i.conclusion.facts}
-        used = {f for i in self.rb.instances for f in i.uses}
+        used = {f for i in self.rb.instances for f in i.uses} | _named_in(self.rb.data)
         where = str(self.rb.path / "rulebase.yaml")
         found = []
         for name in self.rb.facts:

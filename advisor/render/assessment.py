@@ -6,6 +6,8 @@ from typing import Callable
 
 from advisor.advice.models import Assessment, Profile, Recommendation
 from advisor.errors import InputError, Problem
+from advisor.render.costs import (certificate_lines, cost_basis, cost_rows, months,
+                                  roadmap_lines)
 from advisor.render.escape import markdown, terminal
 from advisor.render.report import as_html, as_report
 
@@ -36,7 +38,8 @@ def _plan(assessment: Assessment) -> list[Recommendation]:
 
 def as_text(assessment: Assessment) -> str:
     lines = [f"ISO management-system advice for {assessment.organization}",
-             f"(rule base {assessment.rulebase_version})", ""]
+             f"(rule base {assessment.rulebase_version}"
+             + (f", as of {assessment.as_of})" if assessment.as_of else ")"), ""]
     plan = _plan(assessment)
     if plan:
         lines.append("Plan, in order:")
@@ -53,6 +56,19 @@ def as_text(assessment: Assessment) -> str:
             lines.append("")
     else:
         lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    if assessment.certificates:
+        lines.append(f"Certificates held, as of {assessment.as_of}:")
+        lines += [f"  - {line}" for line in certificate_lines(assessment)] + [""]
+    if assessment.roadmap and assessment.roadmap.projects:
+        road = assessment.roadmap
+        lines.append(f"Roadmap ({road.concurrency} project(s) at a time; done by month "
+                     f"{months(*road.done_months)}):")
+        lines += [f"  - {line}" for line in roadmap_lines(assessment)] + [""]
+    if assessment.costs:
+        lines.append("Three-year cost (auditor-days; fees; internal person-months):")
+        lines += [f"  - {s}: {days} days; {fees}; {pm} person-months"
+                  for s, _, days, fees, pm in cost_rows(assessment)]
+        lines += [f"  {cost_basis(assessment)}", ""]
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
         lines += ["Not needed now: " + ", ".join(rest), ""]
@@ -91,6 +107,31 @@ def as_markdown(assessment: Assessment) -> str:
             lines.append("")
     else:
         lines += ["Nothing found that calls for an ISO management-system standard now.", ""]
+    if assessment.certificates:
+        lines += [f"## Certificates held, as of {assessment.as_of}", ""]
+        lines += [f"- {_cell(line)}" for line in certificate_lines(assessment)] + [""]
+    if assessment.roadmap and assessment.roadmap.projects:
+        road = assessment.roadmap
+        lines += ["## Roadmap", "", f"{road.concurrency} project(s) at a time; done by month "
+                  f"{months(*road.done_months)}.", "",
+                  "| Start | Ready by | Standards | Kind | Milestones |", "|---|---|---|---|---|"]
+        for p in road.projects:
+            inside = f" (built inside: {', '.join(p.merged)})" if p.merged else ""
+            lines.append(f"| {p.start_month} | {months(*p.ready_months)} | "
+                         f"{_cell(' + '.join(p.standards))}{_cell(inside)} | "
+                         f"{p.kind.replace('_', ' ')} | "
+                         f"{_cell('; '.join(f'{m.what}: month {m.month}' for m in p.milestones))} |")
+        lines.append("")
+        if road.deadline_note:
+            lines += [f"**Deadline:** {_cell(road.deadline_note)}", ""]
+        for option in road.options:
+            lines.append(f"- {_cell(option.text)} ({_cell(option.source)})")
+        lines += [""] if road.options else []
+    if assessment.costs:
+        lines += ["## Three-year cost", "", "| Standard | Covers | Auditor-days | Fees | "
+                  "Internal person-months |", "|---|---|---|---|---|"]
+        lines += [f"| {' | '.join(_cell(x) for x in row)} |" for row in cost_rows(assessment)]
+        lines += ["", f"_{_cell(cost_basis(assessment))}_", ""]
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
         lines += ["## Not needed now", "", _cell(", ".join(rest)), ""]

@@ -20,7 +20,23 @@ from advisor.render.escape import FORMULA_STARTS, csv_cell, markdown, terminal
 
 def csv_columns() -> tuple[str, ...]:
     """The contract's CSV columns: a column per standard of the catalog in use."""
-    return ("source", "organization", *catalog.NAMES, "top_priority", "error")
+    return ("source", "organization", *catalog.NAMES, "top_priority", "error", *COST_COLUMNS)
+
+
+#: After the contract's columns: the three-year cost and the roadmap (blank without a cost model).
+COST_COLUMNS = ("audit_days_3y", "audit_fees_low", "audit_fees_high", "currency",
+                "internal_person_months", "done_by_month", "fits_deadline")
+
+
+def cost_cells(result: Row) -> list[str]:
+    """The cost columns of one record (estimates; blank for failures and without a cost model)."""
+    cost = None if isinstance(result, BatchError) else result.cost
+    if cost is None:
+        return [""] * len(COST_COLUMNS)
+    fits = "" if cost.fits_deadline is None else "yes" if cost.fits_deadline else "no"
+    return [f"{cost.audit_days:g}", f"{cost.fees_low:.0f}", f"{cost.fees_high:.0f}", cost.currency,
+            f"{cost.person_months_low:g}-{cost.person_months_high:g}",
+            "" if cost.done_months is None else str(cost.done_months), fits]
 DECISIONS = ("certify", "implement", "not_needed")
 
 Row = Union[Scored, BatchError]
@@ -90,10 +106,11 @@ class CsvFormat(BatchFormat):
         if isinstance(result, BatchError):
             cells = [neutralise(source), neutralise(_organization(result)),
                      *[""] * len(catalog.NAMES), "",
-                     neutralise(result.message(listed_once=True).replace("\n", " "))]
+                     neutralise(result.message(listed_once=True).replace("\n", " ")),
+                     *cost_cells(result)]
         else:
             cells = [neutralise(source), neutralise(result.organization), *result.decisions,
-                     result.top, ""]
+                     result.top, "", *cost_cells(result)]
         if self._with_id:
             cells.insert(0, neutralise(result.record_id or ""))
         if self._kept:
@@ -159,15 +176,17 @@ class MarkdownFormat(BatchFormat):
     def header(self, first: Row | None) -> str:
         self._with_id = first is not None and first.record_id is not None
         return (("| id " if self._with_id else "")
-                + "| source | organization | certify | implement | first | error |\n"
-                + ("|---" if self._with_id else "") + "|---|---|---|---|---|---|\n")
+                + "| source | organization | certify | implement | first | three-year cost "
+                  "(estimate) | error |\n"
+                + ("|---" if self._with_id else "") + "|---|---|---|---|---|---|---|\n")
 
     def record(self, source: str, result: Row) -> str:
         if isinstance(result, BatchError):
-            cells = [source, _organization(result), "", "", "", result.message(listed_once=True)]
+            cells = [source, _organization(result), "", "", "", "",
+                     result.message(listed_once=True)]
         else:
             cells = [source, result.organization, ", ".join(_planned(result, "certify")),
-                     ", ".join(_planned(result, "implement")), result.top, ""]
+                     ", ".join(_planned(result, "implement")), result.top, _cost(result), ""]
         if self._with_id:
             cells.insert(0, result.record_id or "")
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
@@ -183,7 +202,27 @@ class MarkdownFormat(BatchFormat):
             counts = portfolio.decisions[name]
             lines.append(f"| {name} | {counts['certify']} | {counts['implement']} | "
                          f"{counts['not_needed']} | {_reasons(portfolio, name, '`')} |")
+        lines += ["", *_cost_totals(portfolio)]
         return "\n".join(lines) + "\n"
+
+
+def _cost(result: Scored) -> str:
+    c = result.cost
+    if c is None:
+        return ""
+    return (f"{c.audit_days:g} auditor-days; {c.currency} {c.fees_low:,.0f}-{c.fees_high:,.0f}; "
+            f"{c.person_months_low:g}-{c.person_months_high:g} person-months")
+
+
+def _cost_totals(portfolio: Portfolio) -> list[str]:
+    """Three-year totals per currency, and how many plans miss their deadline."""
+    lines = [f"Three-year cost of the portfolio (estimates): {t['audit_days']:g} auditor-days, "
+             f"{t['currency']} {t['audit_fees_low']:,.0f}-{t['audit_fees_high']:,.0f} in audit "
+             f"fees, {t['internal_person_months'][0]:g}-{t['internal_person_months'][1]:g} "
+             "person-months of internal effort" for t in portfolio.cost_totals()]
+    if portfolio.missed_deadlines:
+        lines.append(f"{portfolio.missed_deadlines} plan(s) miss their deadline.")
+    return lines
 
 
 def _reasons(portfolio: Portfolio, standard: str, quote: str = "") -> str:
@@ -200,7 +239,7 @@ def summary_text(portfolio: Portfolio) -> str:
         c = portfolio.decisions[name]
         lines.append(f"{name:<{width}}  {c['certify']:>7}  {c['implement']:>9}  "
                      f"{c['not_needed']:>10}  {_reasons(portfolio, name)}".rstrip())
-    return "\n".join(lines)
+    return "\n".join(lines + _cost_totals(portfolio))
 
 
 def failure_report(portfolio: Portfolio) -> list[str]:

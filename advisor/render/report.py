@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from advisor.advice import catalog
 from advisor.advice.models import Assessment, Profile, Recommendation
+from advisor.render.costs import certificate_lines, cost_basis, cost_rows, money
 from advisor.advice.wording import WORDING
 from advisor.render.escape import markdown
 
@@ -64,10 +65,17 @@ CHOOSING_SOURCES = ("IAF MLA and MD 5 https://iaf.nu/; ISO, Certification "
 INTEGRATED = ("Certifying several standards? Ask for an integrated audit: one audit team for "
               "all of them can cut audit time by up to 20 % (IAF MD 11).")
 
-SCHEDULE_RULE = ("One standard at a time, in priority order: each starts when the previous one "
-                 "is typically ready (the short end of its range); the pale part of a bar is the "
-                 "long end. A standard that is the base of another (such as ISO 9001 inside IATF "
-                 "16949) is built alongside it. Standards already in place need no project.")
+SCHEDULE_RULE = ("Systems that share the ISO harmonized structure run together as one project "
+                 "when the organization can carry it ({concurrency} at a time here), the others "
+                 "after them in priority order; a bar runs from the start to when the system is "
+                 "typically ready (the pale part is the long end of the range); marks on a bar "
+                 "are the stage 1 audit, the stage 2 audit and the certification decision. A "
+                 "standard built inside another (such as ISO 9001 inside IATF 16949) shares its "
+                 "bar. Standards already in place need no project.")
+
+
+def _rule(a: Assessment) -> str:
+    return SCHEDULE_RULE.format(concurrency=a.roadmap.concurrency if a.roadmap else 1)
 
 
 @dataclass
@@ -81,6 +89,8 @@ class Step:
     prerequisites: list[str]
     start: int | None = None          # month the work starts; None when already in place
     months: tuple[int, int] | None = None
+    milestones: list[tuple[int, str]] = field(default_factory=list)
+    due: tuple[int, str] | None = None    # recertification or transition audit of a held one
 
     @property
     def in_place(self) -> bool:
@@ -171,26 +181,25 @@ def _prerequisites(rec: Recommendation, plan: list[Recommendation]) -> list[str]
     return found
 
 
-def _schedule(steps: list[Step]) -> None:
-    """Place each step on the roadmap (see SCHEDULE_RULE)."""
-    month = 0
-    placed: dict[str, Step] = {}
+def _schedule(steps: list[Step], a: Assessment) -> None:
+    """Place each step where the assessment's roadmap puts its project (advisor.advice.plan)."""
+    if a.roadmap is None:
+        return
     for step in steps:
-        rec = step.rec
-        keep = (rec.currently == "certified") or (rec.decision == "implement" and
-                                                 rec.currently == "implemented")
-        if keep or rec.effort is None:
+        project = next((p for p in a.roadmap.projects
+                        if step.rec.standard in p.standards + p.merged
+                        and p.kind not in ("recertify", "transition")), None)
+        if project is None:
             continue
-        step.months = (rec.effort.typical_months[0], rec.effort.typical_months[1])
-        base_of = [s for s in placed.values()
-                   if f"decision_{catalog.BY_NAME[s.rec.standard].key}" in
-                   {k for r in rec.reasons for k in r.answers}]
-        if base_of:
-            step.start = base_of[0].start
-        else:
-            step.start = month
-            month += step.months[0]
-        placed[rec.standard] = step
+        step.start = project.start_month
+        step.months = (project.ready_months[0] - project.start_month,
+                       project.ready_months[1] - project.start_month)
+        step.milestones = [(m.month, m.what) for m in project.milestones]
+    due = {p.standards[0]: p for p in a.roadmap.projects if p.kind in ("recertify", "transition")}
+    for step in steps:
+        if step.rec.standard in due:
+            p = due[step.rec.standard]
+            step.due = (p.milestones[0].month, p.milestones[0].what)
 
 
 def _question(field_name: str) -> str:
@@ -203,39 +212,30 @@ def _question(field_name: str) -> str:
 
 def _deadline(steps: list[Step], profile: Profile | None, a: Assessment) -> str:
     """The deadline against the roadmap, in one sentence (empty when there is none)."""
-    months = getattr(profile, "deadline_months", None) if profile is not None else None
-    work = [s for s in steps if s.ready and s.rec.decision == "certify"]
-    if months is None:
+    road = a.roadmap
+    if road is None or road.deadline_months is None:
         return ""
-    if not work:
-        return f"Deadline: a certificate within {months} months; nothing in the plan needs a " \
-               "new certificate."
-    first = work[0]
-    fits = first.ready[1] <= months
-    timing = f"{first.rec.standard} is typically certified by month {first.ready[0]}-" \
-             f"{first.ready[1]}"
-    if fits:
-        return f"Deadline: a certificate within {months} months. {timing}, within the deadline."
-    return f"Deadline: a certificate within {months} months. {timing}: the deadline is at risk " \
-           "(see the warnings)."
+    if road.deadline_note:
+        return f"Deadline: a certificate within {road.deadline_months} months. {road.deadline_note}"
+    return f"Deadline: a certificate within {road.deadline_months} months; nothing in the plan " \
+           "needs a new certificate."
 
 
 def _cost(a: Assessment, steps: list[Step]) -> str:
-    """The cost line: the cost model's figures when the assessment carries them, else the
-    audit days it rests on (a slot for the money once a cost model exists)."""
-    cost = getattr(a, "cost", None)
-    if cost is not None:
-        text = getattr(cost, "summary", None)
-        return str(text() if callable(text) else text or cost)
-    days = sum(s.rec.effort.initial_audit_days or 0 for s in steps
-               if s.rec.decision == "certify" and s.rec.currently != "certified" and s.rec.effort)
-    if not days:
-        return "Cost: no new certification audits; the cost is internal effort and the yearly " \
-               "surveillance of certificates held."
-    return f"Cost: about {days:g} auditor-days of initial certification audits, then yearly " \
-           "surveillance (about a third of that each year) and recertification in year three. " \
-           "Money depends on the certification body's day rate: ask at least three accredited " \
-           "bodies for quotes."
+    """The three-year cost in one sentence, from the cost model (estimates, with the basis in
+    the cost table)."""
+    c = a.costs
+    if c is None or not c.standards:
+        return "Cost: no certification audits in the plan; the cost is internal effort." \
+            if steps else ""
+    r = c.day_rate
+    rate = (f"{money(r.low, r.high, r.currency)} a day" + (f" ({r.country} estimate)" if r.country
+                                                          else " (your day rate)"))
+    return (f"Cost over the three-year certificate cycle: about {c.integrated_audit_days:g} "
+            f"auditor-days, {money(c.audit_fees.low, c.audit_fees.high, c.audit_fees.currency)} "
+            f"in audit fees at {rate}, and {c.internal_person_months[0]:g} to "
+            f"{c.internal_person_months[1]:g} person-months of your staff (estimates; see the "
+            "cost table).")
 
 
 def _next_steps(steps: list[Step], a: Assessment) -> list[tuple[str, str]]:
@@ -270,7 +270,7 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
     steps = [Step(r, ACTIONS[(r.decision, r.currently)], [x.text for x in r.reasons]
                   + [f"Note: {n.text}" for n in r.notes], _takes(r), _prerequisites(r, plan))
              for r in plan]
-    _schedule(steps)
+    _schedule(steps, a)
     certify = [s.rec.standard for s in steps if s.action.startswith("Certify")]
     implement = [s.rec.standard for s in steps if s.action.startswith("Implement")]
     keep = [s.rec.standard for s in steps if s.action.startswith("Keep")]
@@ -294,12 +294,8 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
                        f"{work[0].rec.standard}: {_first_clause(work[0].rec.reasons[0].text)}."
             low = max(s.ready[0] for s in work)
             high = max(s.ready[1] for s in work)
-            days = sum(s.rec.effort.initial_audit_days or 0 for s in work
-                       if s.rec.decision == "certify" and s.rec.effort)
-            audit = f", with about {days:g} auditor-days of initial certification audits and " \
-                    "then surveillance audits every year" if days else ""
-            summary += f" Done one after another, the work takes about {low} to {high} " \
-                       f"months{audit}."
+            summary += f" On the roadmap the work is typically done {low} to {high} months " \
+                       "from now."
     else:
         summary = f"Nothing in the answers for {a.organization} calls for an ISO " \
                   "management-system standard now."
@@ -347,9 +343,10 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
         open_questions=[(_question(u.field), u.field, _names(u.could_change)) for u in a.unknowns],
         warnings=list(a.warnings), notes=[n.text for n in a.notes], choosing=choosing,
         footer=f"Prepared on {made} with rule base {a.rulebase_version}. Each reason cites its "
-               "source and the rule that produced it. Audit days follow IAF MD 5 and ISO/IEC "
-               "27006 where published, else they are marked as estimates; months are typical "
-               "figures from certification providers.",
+               "source and the rule that produced it. Audit days follow IAF MD 5, MD 9, ISO/IEC "
+               "27006-1 and ISO/TS 22003-1 where published, else they are marked as estimates; "
+               "months are typical figures from certification providers; fees and internal "
+               "effort are estimates.",
         organization=a.organization, prepared=made, as_of=as_of,
         decisions=[(st.rec.standard, st.action, _kind(st)) for st in steps],
         deadline=_deadline(steps, profile, a), cost=_cost(a, steps),
@@ -467,13 +464,29 @@ def as_report(a: Assessment, profile: Profile | None = None) -> str:
         lines += ["## Next steps", "", "| Step | Suggested owner |", "|---|---|"]
         lines += [f"| {_md(step)} | {_md(owner)} |" for step, owner in b.next_steps] + [""]
     if b.steps:
-        lines += ["## The plan", "", "| # | Standard | Decision | Ready (months from start) |",
-                  "|---|---|---|---|"]
+        lines += ["## The plan", "", "| # | Standard | Decision | Starts (month) | Ready (month) "
+                  "| Milestones |", "|---|---|---|---|---|---|"]
         for s in b.steps:
             ready = "in place" if s.ready is None else f"{s.ready[0]}-{s.ready[1]}"
+            start = "" if s.start is None else str(s.start)
+            marks = "; ".join(f"{what} {month}" for month, what in s.milestones)
+            if s.due:
+                marks = f"{s.due[1]} by month {s.due[0]}"
             lines.append(f"| {s.rec.priority} | {_md(s.rec.standard)}: {_md(s.rec.title)} | "
-                         f"{_md(s.action)} | {ready} |")
-        lines += ["", f"_{_md(SCHEDULE_RULE)}_", ""]
+                         f"{_md(s.action)} | {start} | {ready} | {_md(marks)} |")
+        lines += ["", f"_{_md(_rule(a))}_", ""]
+        if a.roadmap and a.roadmap.options:
+            lines += ["What would fit the deadline:", ""]
+            lines += [f"- {_md(o.text)} ({_md_sources(o.source)})" for o in a.roadmap.options]
+            lines.append("")
+        if a.certificates:
+            lines += [f"## Certificates held, as of {a.as_of}", ""]
+            lines += [f"- {_md(line)}" for line in certificate_lines(a)] + [""]
+        if a.costs and a.costs.standards:
+            lines += ["## Three-year cost", "", "| Standard | Covers | Auditor-days | Audit fees | "
+                      "Your staff (person-months) |", "|---|---|---|---|---|"]
+            lines += ["| " + " | ".join(_md(x) for x in row) + " |" for row in cost_rows(a)]
+            lines += ["", f"_{_md(cost_basis(a))}_", ""]
         for s in b.steps:
             lines += [f"### {s.rec.priority}. {_md(s.rec.standard)}: {_md(s.action)}", "",
                       "Why:", ""]
@@ -534,6 +547,12 @@ a { color: var(--certify); }
 .bar.certify .solid { background: var(--certify); } .bar.implement .solid { background: var(--implement); }
 .bar.certify { background: #c5d3e2; } .bar.implement { background: #c2dedb; }
 .dot { position: absolute; left: 0; top: 5px; width: 12px; height: 12px; border-radius: 50%; background: var(--keep); }
+.bar .mark { position: absolute; top: -2px; bottom: -2px; width: 2px; margin-left: -1px; background: #fff; }
+.due { position: absolute; top: 4px; width: 12px; height: 12px; margin-left: -6px; background: #c77c02; transform: rotate(45deg); }
+.deadline { position: absolute; top: -4px; bottom: -4px; width: 0; border-left: 2px dashed #a02a1f; }
+.fits { color: #1e6b3a; font-weight: 600; margin: 8px 0; }
+.misses { color: #a02a1f; font-weight: 600; margin: 8px 0; border-left: 4px solid #a02a1f; padding-left: 10px; }
+table.costs tr:last-child td { font-weight: 600; border-top: 2px solid var(--ink); }
 .when { grid-column: 2; color: var(--muted); font-size: 13px; }
 .axis { display: flex; justify-content: space-between; color: var(--muted); font-size: 12px; margin: 4px 0 0 202px; }
 .legend { color: var(--muted); font-size: 13px; margin: 8px 0 0; }
@@ -591,13 +610,16 @@ def _html_sources(source: str) -> str:
                      for c in citations(source))
 
 
-def roadmap_html(steps: list[Step]) -> str:
+def roadmap_html(steps: list[Step], deadline: int | None = None) -> str:
     """The roadmap as an HTML list whose bars are placed in percent of the horizon, so it
-    reflows at any width (a row becomes name, bar, then timing on a phone)."""
+    reflows at any width (a row becomes name, bar, then timing on a phone). Marks on a bar are
+    its audit milestones; a diamond is the recertification or transition audit of a held
+    certificate; a dashed red line is the deadline."""
     rows = [s for s in steps if s.ready or s.in_place]
     if not rows:
         return '<p class="rule">Nothing to schedule.</p>'
-    horizon = max([s.ready[1] for s in rows if s.ready] + [6])
+    horizon = max([s.ready[1] for s in rows if s.ready] + [s.due[0] for s in rows if s.due]
+                  + [deadline or 0, 6])
     step_m = 3 if horizon <= 36 else 6 if horizon <= 72 else 12
     horizon = -(-horizon // step_m) * step_m
     ticks = horizon // step_m
@@ -607,13 +629,23 @@ def roadmap_html(steps: list[Step]) -> str:
         if s.ready is None:
             bar = '<span class="dot"></span>'
             when = f"in place: {s.action.lower()}"
+            if s.due:
+                bar += (f'<span class="due" style="left:{100 * s.due[0] / horizon:.2f}%" '
+                        f'title="{_e(s.due[1])}"></span>')
+                when += f"; {s.due[1]} by month {s.due[0]}"
         else:
             left, width = 100 * s.start / horizon, 100 * s.months[1] / horizon
             solid = 100 * s.months[0] / s.months[1]
+            marks = "".join(
+                f'<span class="mark" style="left:{100 * (m - s.start) / s.months[1]:.2f}%" '
+                f'title="{_e(what)}: month {m}"></span>' for m, what in s.milestones
+                if s.months[1] and (what.startswith("stage") or what.startswith("certification")))
             bar = (f'<span class="bar {kind}" style="left:{left:.2f}%;width:{width:.2f}%">'
-                   f'<span class="solid" style="width:{solid:.2f}%"></span></span>')
+                   f'<span class="solid" style="width:{solid:.2f}%"></span>{marks}</span>')
             word = "certified" if s.rec.decision == "certify" else "in place"
             when = f"starts month {s.start}, {word} by month {s.ready[0]}-{s.ready[1]}"
+        if deadline:
+            bar += f'<span class="deadline" style="left:{100 * deadline / horizon:.2f}%"></span>'
         items.append(f'<li><span class="name">{s.rec.priority}. {_e(s.rec.standard)}</span>'
                      f'<span class="track" style="--ticks:{ticks}" aria-hidden="true">{bar}</span>'
                      f'<span class="when">{_e(when)}</span></li>')
@@ -623,7 +655,9 @@ def roadmap_html(steps: list[Step]) -> str:
             '<p class="legend"><span style="background:#1f4e79"></span>certify'
             '<span style="background:#1f7068"></span>implement'
             '<span style="background:#5f6b78;border-radius:50%"></span>already in place'
-            ' · months from the start; the pale part of a bar is the long end of the range</p>')
+            ' · months from now; the pale part of a bar is the long end of the range; marks: '
+            'stage 1, stage 2, decision; ◆ recertification or transition audit'
+            + (f'; red dashes: the deadline (month {deadline})' if deadline else '') + '</p>')
 
 
 def as_html(a: Assessment, profile: Profile | None = None) -> str:
@@ -653,8 +687,32 @@ def as_html(a: Assessment, profile: Profile | None = None) -> str:
                     '<th scope="col">Step</th><th scope="col">Suggested owner</th></tr></thead>'
                     f'<tbody>{rows}</tbody></table></section>')
     if b.steps:
-        body.append('<section id="roadmap"><h2>Roadmap</h2>' + roadmap_html(b.steps) +
-                    f'<p class="rule">{_e(SCHEDULE_RULE)}</p></section>')
+        road = a.roadmap
+        verdict = options = ""
+        if road and road.deadline_note:
+            verdict = (f'<p class="{"fits" if road.fits_deadline else "misses"}">'
+                       f'{_e(road.deadline_note)}</p>')
+        if road and road.options:
+            options = ('<p class="label">What would fit the deadline</p><ul class="options">'
+                       + "".join(f"<li>{_e(o.text)} <span class=\"sources\">"
+                                 f"({_html_sources(o.source)})</span></li>" for o in road.options)
+                       + "</ul>")
+        body.append('<section id="roadmap"><h2>Roadmap</h2>'
+                    + roadmap_html(b.steps, road.deadline_months if road else None)
+                    + verdict + options + f'<p class="rule">{_e(_rule(a))}</p></section>')
+        if a.certificates:
+            items = "".join(f"<li>{_e(line)}</li>" for line in certificate_lines(a))
+            body.append(f'<section id="certificates"><h2>Certificates held, as of '
+                        f'{_e(a.as_of)}</h2><ul>{items}</ul></section>')
+        if a.costs and a.costs.standards:
+            rows = "".join("<tr>" + "".join(f"<td>{_e(x)}</td>" for x in row) + "</tr>"
+                           for row in cost_rows(a))
+            body.append('<section id="costs"><h2>Three-year cost</h2><table class="costs"><thead>'
+                        '<tr><th scope="col">Standard</th><th scope="col">Covers</th>'
+                        '<th scope="col">Auditor-days</th><th scope="col">Audit fees</th>'
+                        '<th scope="col">Your staff (person-months)</th></tr></thead>'
+                        f'<tbody>{rows}</tbody></table><p class="sources">{_e(cost_basis(a))}'
+                        "</p></section>")
         cards = []
         for s in b.steps:
             why = "".join(f"<li>{_e(w)}</li>" for w in s.why)

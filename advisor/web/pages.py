@@ -28,7 +28,7 @@ from fastapi import APIRouter
 
 from advisor.advice.assess import evaluate, rulebase
 from advisor.advice.explain import explain as explain_all
-from advisor.advice.models import FIELDS
+from advisor.advice.models import ASKED_FIELDS as FIELDS
 from advisor.advice.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance,
                                           _display, effects, parse_answer, profile_yaml,
                                           read_answer, start_from_data)
