@@ -35,8 +35,44 @@ class _Table(_Strict):
 
 
 class _Complexity(_Strict):
-    from_field: Literal["environmental_impact", "ohs_risk", "data_sensitivity"]
+    from_field: Optional[Literal["environmental_impact", "ohs_risk", "data_sensitivity"]]
     by_sector: dict[str, list[str]]
+    default: Optional[str] = None                # the level when no sector list names the sector
+
+
+Share = Annotated[float, Field(ge=0, le=10)]
+
+
+class _CycleShares(_Strict):
+    surveillance: Share
+    recertification: Share
+    source: str = Field(min_length=1)
+
+
+class _Cycle(_Strict):
+    """The three-year cycle as shares of the initial audit (IAF MD 5; scheme rules per standard)."""
+    source: str = Field(min_length=1)
+    surveillance: Share
+    recertification: Share
+    surveillances: int = Field(ge=0, le=10)
+    stage1_share: float = Field(ge=0, le=1)
+    stage1_source: str = Field(min_length=1)
+    by_standard: dict[str, _CycleShares] = {}
+
+
+class _Sample(_Strict):
+    initial: Share
+    surveillance: Share
+    recertification: Share
+
+
+class _MultiSite(_Strict):
+    """Multi-site sampling (IAF MD 1) and the schemes that audit every site."""
+    source: str = Field(min_length=1)
+    sample: _Sample
+    no_sampling: list[str] = []
+    no_sampling_source: Optional[str] = None
+    assumption: Optional[str] = None
 
 
 class _StandardSpec(_Strict):
@@ -64,6 +100,8 @@ class EffortFile(_Strict):
     standards: dict[str, _StandardSpec] = {}
     months: _MonthsSpec
     integrated_audit_reduction: Optional[_Reduction] = None
+    cycle: Optional[_Cycle] = None
+    multi_site: Optional[_MultiSite] = None
 
 
 def validate(data: Any) -> list[str]:
