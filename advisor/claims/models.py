@@ -45,8 +45,6 @@ def parse_standard(reference: str) -> tuple[str, str | None]:
         base, edition = named["base"], named["edition"].upper()
     try:
         name = catalog.resolve(base)
-        if name in catalog.RELATED:      # known, but outside what claims are checked against
-            raise ValueError(catalog.related_warning(name))
     except ValueError:
         name = WITHDRAWN.get(re.sub(r"[^A-Z0-9]", "", base.upper()))
         if name is None:
