@@ -31,7 +31,12 @@ ACME = {"name": "Acme Metal Works", "sector": "manufacturing", "employees": 80, 
         "customer_requirements": [], "regulations": [], "data_sensitivity": "moderate",
         "environmental_impact": "moderate", "ohs_risk": "high", "annual_energy_tj": None,
         "ai_role": "none", "certified": ["ISO 9001"], "implemented": [],
-        "goals": ["customer_trust"], "budget": "moderate", "deadline_months": 12}
+        "goals": ["customer_trust"], "budget": "moderate", "deadline_months": 12,
+        # the applicability answers (issue 14), so that the flows below stay those of a
+        # complete profile
+        "established_in": ["DE"], "nace_codes": ["C25.62"], "activities": [],
+        "turnover_eur_m": 14, "balance_sheet_eur_m": 9, "site_roles": ["production"],
+        "key_customers": [], "ai_risk_class": "minimal", "schemes_held": []}
 TEXT_TO_FIELD = {q.text: name for name, q in QUESTIONS.items()}
 
 

@@ -193,32 +193,6 @@ class Profile(BaseModel):
     countries: CountryList = _field(
         [], "Countries where it operates or sells (ISO 3166-1 alpha-2 codes; UK is read as GB).",
         "In which countries do you operate or sell? (codes such as DE, FR, US, GB)")
-    established_in: OptionalCountryList = _field(
-        None, "Countries where the organization is established (registered office, branches, "
-        "sites), apart from the markets it sells to; null = not known. NIS2, GDPR Art. 3(1) and "
-        "the EED bind by establishment.",
-        "In which countries is the organization established (registered office, branches, sites)?")
-    nace_codes: NaceList = _field(
-        None, "NACE Rev. 2 codes of its activities (C25.62, 49.41, ...); they decide NIS2 entity "
-        "types and imply activities.", "What are your NACE codes (for example C25.62)?")
-    activities: _OptionalVocabList("activities") = _field(
-        None, "What the organization does, from the activity vocabulary (NIS2 entity types, DORA "
-        "financial entities, scheme eligibility); null = not known.",
-        "Which of these activities do you carry out?")
-    turnover_eur_m: Optional[float] = _field(
-        None, "Annual turnover in EUR million (with the balance sheet, the EU size test of "
-        "Recommendation 2003/361).", "What is your annual turnover, in EUR million?", ge=0, le=1e7)
-    balance_sheet_eur_m: Optional[float] = _field(
-        None, "Annual balance-sheet total in EUR million.",
-        "What is your balance-sheet total, in EUR million?", ge=0, le=1e8)
-    site_roles: _OptionalVocabList("site_roles") = _field(
-        None, "What the sites in scope do (production, design, distribution, maintenance, "
-        "services); decides IATF 16949 and AS9100/AS9110/AS9120 eligibility.",
-        "What do your sites do?")
-    key_customers: _OptionalVocabList("key_customers") = _field(
-        None, "Key customer types whose schemes decide supplier approval (car makers, aerospace "
-        "primes, device makers, GFSI food makers, financial entities, US DoD, ...).",
-        "Which of these are among your key customers?")
     customer_types: _VocabList("customer_types") = _field(
         [], "Who it sells to.", "Who are your customers?")
     customer_sectors: _VocabList("sectors") = _field(
@@ -251,12 +225,6 @@ class Profile(BaseModel):
     ai_role: Optional[Annotated[str, Vocab("ai_roles")]] = _field(
         None, "`provider` develops or supplies AI systems; `user` only uses them.",
         "Do you develop or supply AI systems (provider), only use them (user), or neither (none)?")
-    ai_risk_class: Optional[Annotated[str, Vocab("ai_risk_classes")]] = _field(
-        None, "EU AI Act risk class of the AI systems it provides or deploys (the highest one).",
-        "What is the highest EU AI Act risk class of your AI systems?")
-    schemes_held: _VocabList("schemes") = _field(
-        [], "Non-ISO schemes held now (EMAS, TISAX, GLOBALG.A.P., GMP, Cyber Essentials, ...).",
-        "Which other schemes do you hold (EMAS, TISAX, GLOBALG.A.P., ...)?")
     certified: StandardList = _field([], "Valid certificates held now.",
                                      "Which certificates do you hold now?")
     implemented: StandardList = _field([], "Standards implemented but not certified.",
@@ -269,6 +237,39 @@ class Profile(BaseModel):
     deadline_months: Optional[int] = _field(
         None, "Months until a certificate is needed (for example a tender date).",
         "In how many months do you need a certificate (for example for a tender)?", ge=1, le=600)
+    # Applicability (issue 14): optional, null = not known, after the contract's fields.
+    established_in: OptionalCountryList = _field(
+        None, "Countries where the organization is established (registered office, branches, "
+        "sites), apart from the markets it sells to; null = not known. NIS2, GDPR Art. 3(1) and "
+        "the EED bind by establishment.",
+        "In which countries is the organization established (registered office, branches, sites)?")
+    nace_codes: NaceList = _field(
+        None, "NACE Rev. 2 codes of its activities (C25.62, 49.41, ...); they decide NIS2 entity "
+        "types and imply activities.", "What are your NACE codes (for example C25.62)?")
+    activities: _OptionalVocabList("activities") = _field(
+        None, "What the organization does, from the activity vocabulary (NIS2 entity types, DORA "
+        "financial entities, scheme eligibility); null = not known.",
+        "Which of these activities do you carry out?")
+    turnover_eur_m: Optional[float] = _field(
+        None, "Annual turnover in EUR million (with the balance sheet, the EU size test of "
+        "Recommendation 2003/361).", "What is your annual turnover, in EUR million?", ge=0, le=1e7)
+    balance_sheet_eur_m: Optional[float] = _field(
+        None, "Annual balance-sheet total in EUR million.",
+        "What is your balance-sheet total, in EUR million?", ge=0, le=1e8)
+    site_roles: _OptionalVocabList("site_roles") = _field(
+        None, "What the sites in scope do (production, design, distribution, maintenance, "
+        "services); decides IATF 16949 and AS9100/AS9110/AS9120 eligibility.",
+        "What do your sites do?")
+    key_customers: _OptionalVocabList("key_customers") = _field(
+        None, "Key customer types whose schemes decide supplier approval (car makers, aerospace "
+        "primes, device makers, GFSI food makers, financial entities, US DoD, ...).",
+        "Which of these are among your key customers?")
+    ai_risk_class: Optional[Annotated[str, Vocab("ai_risk_classes")]] = _field(
+        None, "EU AI Act risk class of the AI systems it provides or deploys (the highest one).",
+        "What is the highest EU AI Act risk class of your AI systems?")
+    schemes_held: _VocabList("schemes") = _field(
+        [], "Non-ISO schemes held now (EMAS, TISAX, GLOBALG.A.P., GMP, Cyber Essentials, ...).",
+        "Which other schemes do you hold (EMAS, TISAX, GLOBALG.A.P., ...)?")
 
     @field_validator("employees", "sites", "annual_energy_tj", "deadline_months",
                      "turnover_eur_m", "balance_sheet_eur_m", mode="before")
