@@ -48,12 +48,13 @@ def test_regulation_without_certificate_gives_implement():
 
 
 def test_inferred_facts_are_shown_with_their_rules():
-    a = evaluate({"name": "L", "sector": "logistics_transport", "employees": 80, "countries": ["de"]})
+    a = evaluate({"name": "L", "sector": "water", "employees": 80, "countries": ["de"]})
     facts = {f.fact: f.rule for f in a.inferred}
     assert facts["eu_market"] == "eu-market" and facts["nis2_likely"] == "nis2-likely"
-    reason = next(r for r in a.recommendation("ISO/IEC 27001").reasons if r.rule == "nis2-security")
+    reason = next(r for r in a.recommendation("ISO/IEC 27001").reasons
+                  if r.rule == "nis2-security-likely")
     assert "nis2-likely" in reason.inferred_from
-    assert reason.answers == {"regulations": [], "nis2_likely": True}
+    assert reason.answers == {"nis2_likely": True, "nis2_applies": False}
 
 
 def test_priorities_run_from_one_without_gaps_hard_demands_first():

@@ -45,9 +45,9 @@ def test_show_explains_a_rule_in_plain_words():
     result = run("rules", "show", "nis2-security")
     assert result.exit_code == 0
     out = result.stdout
-    assert "when: regulations includes nis2 or nis2_likely is yes" in out
+    assert "when: nis2_applies is yes" in out
     assert "then: implement ISO/IEC 27001 (driver: regulation)" in out
-    assert "reads facts from: nis2-likely" in out and "rationale: NIS2 Art. 21" in out
+    assert "reads facts from: nis2-declared" in out and "rationale: NIS2 Art. 21" in out
     assert "examples where it fires:\n  {\"regulations\": [\"nis2\"]}" in out
     assert json.loads(run("rules", "show", "eu-market", "--format", "json").stdout)["feeds"]
 
@@ -87,7 +87,7 @@ def test_rules_test_reports_full_coverage():
     result = run("rules", "test")
     assert result.exit_code == 0, result.stderr
     assert "examples: " in result.stdout and ", 0 failed" in result.stdout
-    assert "samples: 12 profiles in " in result.stdout
+    assert "samples: 20 profiles in " in result.stdout
     assert re.search(r"^coverage: (\d+) of \1 rules fired by an example or sample \(100 %\)",
                      result.stdout, re.M)
     custom = run("--rules", CUSTOM, "rules", "test", "--samples", str(DATA.parent.parent / "profiles"))

@@ -31,7 +31,12 @@ ACME = {"name": "Acme Metal Works", "sector": "manufacturing", "employees": 80, 
         "customer_requirements": [], "regulations": [], "data_sensitivity": "moderate",
         "environmental_impact": "moderate", "ohs_risk": "high", "annual_energy_tj": None,
         "ai_role": "none", "certified": ["ISO 9001"], "implemented": [],
-        "goals": ["customer_trust"], "budget": "moderate", "deadline_months": 12}
+        "goals": ["customer_trust"], "budget": "moderate", "deadline_months": 12,
+        # the applicability answers (issue 14), so that the flows below stay those of a
+        # complete profile
+        "established_in": ["DE"], "nace_codes": ["C25.62"], "activities": [],
+        "turnover_eur_m": 14, "balance_sheet_eur_m": 9, "site_roles": ["production"],
+        "key_customers": [], "ai_risk_class": "minimal", "schemes_held": []}
 TEXT_TO_FIELD = {q.text: name for name, q in QUESTIONS.items()}
 
 
@@ -323,7 +328,7 @@ def test_why_says_what_each_answer_would_change(relevance):
 
 def test_interview_asks_re_asks_explains_and_reviews():
     state, console = answering(ACME, before={"employees": ["eighty"], "ohs_risk": ["?", "7"]},
-                               review=["19", ""],
+                               review=[str(FIELDS.index("goals") + 1), ""],
                                changes={"goals": "customer_trust, supplier_approval"})
     text = console.text()
     assert "Not valid: 'eighty' is not a number" in text
@@ -334,7 +339,7 @@ def test_interview_asks_re_asks_explains_and_reviews():
     assert state.answers["employees"] == 80 and state.answers["ohs_risk"] == "high"
     assert "tender_requirements" not in console.asked       # does not bid
     assert len(console.asked) == len(state.asked) + 1        # goals asked again at review
-    assert 10 <= len(state.asked) <= 18
+    assert 10 <= len(state.asked) <= 21      # incl. activities, key customers, establishment
 
 
 def test_dont_know_becomes_null_and_is_reported_as_unknown():
@@ -381,7 +386,11 @@ def test_start_from_a_file_asks_only_what_is_missing(tmp_path, relevance):
     while (name := state.next_question()) is not None:
         asked.append(name)
         state.record(name, DONT_KNOW_ANSWER)
-    assert set(asked) <= {"ohs_risk", "goals", "ai_role", "annual_energy_tj"} and "ohs_risk" in asked
+    # the applicability questions (issue 14) are asked too, since the file leaves them open
+    assert set(asked) <= {"ohs_risk", "goals", "ai_role", "annual_energy_tj", "activities",
+                          "key_customers", "established_in", "nace_codes", "site_roles",
+                          "turnover_eur_m", "balance_sheet_eur_m", "ai_risk_class",
+                          "schemes_held"} and "ohs_risk" in asked
 
 
 

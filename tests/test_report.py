@@ -41,7 +41,7 @@ def test_report_formats_are_registered_for_evaluate():
 def test_markdown_report_reads_like_a_board_paper(automotive):
     text = as_report(automotive)
     sections = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert sections == ["Summary", "Next steps", "The plan", "Three-year cost",
+    assert sections == ["Summary", "Next steps", "The plan", "Three-year cost", "Other schemes to plan for",
                         "What to leave for now", "Open questions that could change the plan", "How certification works",
                         "How to choose a certification body"]
     summary = text.split("## Summary\n\n")[1].split("\n\n")

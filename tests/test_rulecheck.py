@@ -105,7 +105,7 @@ def test_exclusive_inferences_and_limits_with_by_are_not_conflicts(rb):
 def test_rule_tests_report_full_coverage_for_the_shipped_rules(rb):
     report = run_tests(rb, default_samples(rb))
     assert report.failures == []
-    assert report.samples_folder.name == "profiles" and report.samples == 12
+    assert report.samples_folder.name == "profiles" and report.samples == 20
     assert report.examples >= 2 * len(rb.rules)
     assert report.never_fired == [] and report.coverage == 100.0
     assert 0 < len(report.by_samples) < len(rb.rules)
@@ -151,8 +151,12 @@ def test_rows_and_descriptions_for_list_and_show(rb):
     assert "iatf-builds-on-9001" in [r["id"] for r in rule_rows(rb, "IATF 16949")]   # reads it
     info = describe_rule(rb, "nis2-likely")
     assert info["then"] == "infer nis2_likely = true"
-    assert info["reads_from"] == ["eu-market", "size-large", "size-medium", "size-micro", "size-small"]
-    assert info["feeds"] == ["nis2-continuity", "nis2-security"]
+    assert info["reads_from"] == ["dora-entity", "dora-likely", "eu-established",
+                                  "eu-established-likely", "nis2-declared", "nis2-entity",
+                                  "nis2-entity-any-size", "nis2-main-establishment",
+                                  "nis2-size-by-finance", "nis2-size-by-staff"]
+    assert info["feeds"] == ["cyfun-belgium", "nis2-continuity-likely", "nis2-essential-likely",
+                             "nis2-security-likely"]
     assert describe_rule(rb, "iatf-covers-9001")["then"] == \
         "at most implement ISO 9001, because IATF 16949 covers it"
     assert describe_rule(rb, "tender-gate")["then"] == "certify {standard} (driver: hard_demand)"

@@ -13,18 +13,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Union
 
-from advisor.advice import catalog
+from advisor.advice import catalog, vocabulary
 from advisor.kernel.conditions import Condition, Test
 from advisor.advice import certificates as certificate_checks
 from advisor.advice.costs import Audited, DayRateArg, day_rate as find_day_rate, plan_costs
+from advisor.kernel.conditions import evaluate as holds
 from advisor.kernel.text import fill
 from advisor.advice.effort import estimate
 from advisor.advice.plan import deadline_options, dominant, roadmap as build_roadmap
 from advisor.errors import EngineError, InputError, Problem, RuleBaseError
 from advisor.advice.models import (FIELDS, Assessment, CertificateCheck, InferredFact, Profile,
-                                   Reason, Recommendation, Unknown, label, parse_profile)
+                                   Reason, Recommendation, SchemeAdvice, Unknown, label,
+                                   parse_profile)
 from advisor.engines.python import predicate
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance, load
+from advisor.advice.ruleschema import SCHEME_LEVELS
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
@@ -82,6 +85,9 @@ def base_fact(rb: RuleBase, profile: Profile, as_of: dt.date | None = None,
     """The fact the rules see: the profile, inferred facts at their defaults, and certificates
     held as of `as_of` (`certified` lists only those in place)."""
     fact = profile.model_dump()
+    if profile.nace_codes:     # NACE codes imply activities (vocabulary data): known, not null
+        implied = vocabulary.implied_activities(profile.nace_codes, rb.data.get(vocabulary.NACE_FILE))
+        fact["activities"] = list(dict.fromkeys([*(profile.activities or ()), *implied]))
     for spec in rb.facts.values():
         fact[spec.name] = spec.default
     for _, decision_fact in catalog.active().decision_facts:
@@ -101,16 +107,16 @@ def base_fact(rb: RuleBase, profile: Profile, as_of: dt.date | None = None,
 def decide(fired: list[RuleInstance]) -> dict[str, str]:
     """Strongest recommendation per standard, capped at `implement` by a limit."""
     decisions = {name: "not_needed" for name in catalog.NAMES}
-    limited = set()
+    caps: dict[str, str] = {}           # standard -> the lowest decision a limit allows
     for inst in fired:
         c = inst.conclusion
         if c.kind == "recommend" and RANK[c.decision] > RANK[decisions[c.standard]]:
             decisions[c.standard] = c.decision
         elif c.kind == "limit":
-            limited.add(c.standard)
-    for name in limited:
-        if decisions[name] == "certify":
-            decisions[name] = "implement"
+            caps[c.standard] = min(caps.get(c.standard, "implement"), c.decision, key=RANK.get)
+    for name, cap in caps.items():
+        if RANK[decisions[name]] > RANK[cap]:
+            decisions[name] = cap
     return decisions
 
 
@@ -202,6 +208,7 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
     limits: dict[str, list[RuleInstance]] = {}
     notes: dict[str | None, list[RuleInstance]] = {}
     warnings: list[str] = []
+    schemes: dict[str, list[RuleInstance]] = {}
     for inst in run.fired:
         c = inst.conclusion
         if c.kind in _GROUPED:
@@ -209,6 +216,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
             by_kind.setdefault(c.standard, []).append(inst)
         elif c.kind == "warn":
             warnings.append(render(inst.text, run.fact))
+        elif c.kind == "scheme":
+            schemes.setdefault(dict(c.values)["scheme"], []).append(inst)
 
     entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
     keys: dict[str, tuple] = {}
@@ -228,7 +237,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         # (certify, capped by a limit) or less (implement, outweighed) is not shown under it
         supporting = [i for i in sorted(standard_recs, key=_by_strength)
                       if i.conclusion.decision == decision]
-        if decision == "implement" and standard_limits:
+        if decision != "certify" and standard_limits and any(
+                RANK[i.conclusion.decision] > RANK[decision] for i in standard_recs):
             supporting = [*standard_limits, *supporting]
         effort = None
         if decision != "not_needed":
@@ -290,6 +300,7 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         certificates=list(run.certificates),
         roadmap=road,
         costs=costs,
+        schemes=scheme_advice(profile, run, schemes),
     )
 
 
@@ -304,6 +315,22 @@ def _costs(rb: RuleBase, profile: Profile, plan: list[Recommendation], road: Any
                for r in plan if r.decision == "certify" and r.effort]
     rate = find_day_rate(rb.data["costs.yaml"], profile, day_rate)
     return plan_costs(rb.effort, rb.data["costs.yaml"], profile, audited, rate)
+
+
+def scheme_advice(profile: Profile, run: Run,
+                  fired: dict[str, list[RuleInstance]]) -> list[SchemeAdvice]:
+    """One entry per scheme the rules named: its strongest level, every reason; strongest first,
+    then in the order the rules fired."""
+    entries = []
+    for key, insts in fired.items():
+        levels = [dict(i.conclusion.values)["level"] for i in insts]
+        level = min(levels, key=SCHEME_LEVELS.index)
+        cat = catalog.active()
+        entries.append((SCHEME_LEVELS.index(level), SchemeAdvice.trusted(
+            scheme=cat.label(key), level=level, held=key in profile.schemes_held,
+            what=next((t.description for t in cat.vocabularies["schemes"].terms if t.value == key),
+                      ""), reasons=[reason(i, run) for i in insts])))
+    return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
 
 
 def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
@@ -326,6 +353,18 @@ def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
         return (True, False)
     if ftype.kind == "enum":
         return tuple(ftype.values)
+    if ftype.kind == "list":
+        # a list answer is tried as none at all and as each value a rule tests, alone; values
+        # that every test treats alike (27 EU countries, most activities) are tried once
+        tests = [test for inst in rb.instances for test in _tests_on(inst.condition, name)]
+        values = dict.fromkeys(v for test in tests
+                               for v in (test.value if isinstance(test.value, tuple) else (test.value,))
+                               if isinstance(v, str))
+        by_effect: dict[tuple, str] = {}
+        for value in values:
+            effect = tuple(holds(test, {name: (value,)}) for test in tests)
+            by_effect.setdefault(effect, value)
+        return ((),) + tuple((v,) for v in by_effect.values())
     if ftype.kind == "number":
         numbers = {0.0}
         for inst in rb.instances:
@@ -376,7 +415,7 @@ def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
                                        if i.conclusion.kind in ("recommend", "limit"))])
     result = []
     for name in decisive:
-        if getattr(profile, name) is not None:
+        if run.fact.get(name) is not None:     # answered, or derived (activities from NACE)
             continue
         changed: set[str] = set()
         for value in candidates(rb, name):

@@ -58,9 +58,9 @@ class Change(_Out):
         if self.op == "set":
             changed[self.field] = self.value
         elif self.op == "add":
-            changed[self.field] = [*changed.get(self.field, []), self.value]
+            changed[self.field] = [*(changed.get(self.field) or []), self.value]
         else:
-            changed[self.field] = [v for v in changed.get(self.field, []) if v != self.value]
+            changed[self.field] = [v for v in changed.get(self.field) or [] if v != self.value]
         return changed
 
     def words(self) -> str:
@@ -221,8 +221,8 @@ class Explainer:
         """The fired rules that set the decision: recommendations, and limits that capped one."""
         fired = [i for i in self.run.fired if i.conclusion.standard == name]
         recs = [i for i in fired if i.conclusion.kind == "recommend"]
-        capped = any(i.conclusion.decision == "certify" for i in recs) and \
-            self.run.decisions[name] == "implement"
+        decided = self.run.decisions[name]
+        capped = any(RANK[i.conclusion.decision] > RANK[decided] for i in recs)
         return [i for i in fired if i.conclusion.kind == "recommend" or
                 (i.conclusion.kind == "limit" and capped)]
 
@@ -417,6 +417,7 @@ class Explainer:
         now = self.data[name]
         ftype = active_types()[name]
         if ftype.kind == "list":
+            now = now or ()                  # an unknown list: nothing in it yet
             many = value if isinstance(value, tuple) else (value,)
             adding = (op in ("contains", "contains_any")) == want
             if op in ("known", "unknown"):
@@ -472,7 +473,7 @@ def _concludes(inst: RuleInstance) -> str:
         return ", ".join(f"{name} = {_show(value)}" for name, value in c.facts)
     if c.kind == "limit":
         by = f" (covered by {c.by})" if c.by else ""
-        return f"{c.standard}: at most implement{by}"
+        return f"{c.standard}: at most {c.decision.replace('_', ' ')}{by}"
     return f"{c.standard}: {c.decision}"
 
 

@@ -14,7 +14,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Di
                       Field, Tag, ValidationError, field_validator, model_validator)
 from pydantic_core import PydanticCustomError, core_schema
 
-from advisor.advice import catalog
+from advisor.advice import catalog, vocabulary
 from advisor.errors import MAX_FIELD_CHARS, Problem, ProfileError, closest, printable
 from advisor.kernel.text import check_text, unsafe_character
 
@@ -121,7 +121,8 @@ class Ref:
 
     __slots__ = ("kind",)
     _HELP = {"standard": "a standard reference is a name such as 'ISO 9001'",
-             "country": "a country is a code such as 'DE'"}
+             "country": "a country is a code such as 'DE'",
+             "nace": "a NACE code looks like 'C25.62'"}
 
     def __init__(self, kind: str):
         self.kind = kind
@@ -132,6 +133,8 @@ class Ref:
     def parse(self, value: Any) -> str:
         value = _short(value, self._HELP[self.kind])
         cat = catalog.active()
+        if self.kind == "nace":
+            return vocabulary.resolve_nace(value)
         return cat.resolve(value) if self.kind == "standard" else cat.resolve_country(value)
 
 
@@ -140,6 +143,27 @@ def _VocabList(vocabulary: str) -> Any:
                      AfterValidator(_unique)]
 
 
+def _optional_list(value: Any) -> Any:
+    """Like `_as_list`, but null (or an empty CSV cell) stays null: the answer is not known."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _as_list(value)
+
+
+def _unique_or_none(values: list | None) -> list | None:
+    return None if values is None else _unique(values)
+
+
+def _OptionalVocabList(vocabulary_name: str) -> Any:
+    """A list answer that may be unknown (null), never read as "none of them"."""
+    return Annotated[Optional[list[Annotated[str, Vocab(vocabulary_name)]]],
+                     BeforeValidator(_optional_list), AfterValidator(_unique_or_none)]
+
+
+OptionalCountryList = Annotated[Optional[list[Annotated[str, Ref("country")]]],
+                                BeforeValidator(_optional_list), AfterValidator(_unique_or_none)]
+NaceList = Annotated[Optional[list[Annotated[str, Ref("nace")]]],
+                     BeforeValidator(_optional_list), AfterValidator(_unique_or_none)]
 StandardList = Annotated[list[Annotated[str, Ref("standard")]],
                          BeforeValidator(_as_list), AfterValidator(_unique)]
 CountryList = Annotated[list[Annotated[str, Ref("country")]],
@@ -329,8 +353,42 @@ class Profile(BaseModel):
         self.__dict__["certified"] = _unique([*names, *(r.standard for r in
                                                         self.__dict__["certificates"])])
         return self
+    # Applicability (issue 14): optional, null = not known, after the contract's fields.
+    established_in: OptionalCountryList = _field(
+        None, "Countries where the organization is established (registered office, branches, "
+        "sites), apart from the markets it sells to; null = not known. NIS2, GDPR Art. 3(1) and "
+        "the EED bind by establishment.",
+        "In which countries is the organization established (registered office, branches, sites)?")
+    nace_codes: NaceList = _field(
+        None, "NACE Rev. 2 codes of its activities (C25.62, 49.41, ...); they decide NIS2 entity "
+        "types and imply activities.", "What are your NACE codes (for example C25.62)?")
+    activities: _OptionalVocabList("activities") = _field(
+        None, "What the organization does, from the activity vocabulary (NIS2 entity types, DORA "
+        "financial entities, scheme eligibility); null = not known.",
+        "Which of these activities do you carry out?")
+    turnover_eur_m: Optional[float] = _field(
+        None, "Annual turnover in EUR million (with the balance sheet, the EU size test of "
+        "Recommendation 2003/361).", "What is your annual turnover, in EUR million?", ge=0, le=1e7)
+    balance_sheet_eur_m: Optional[float] = _field(
+        None, "Annual balance-sheet total in EUR million.",
+        "What is your balance-sheet total, in EUR million?", ge=0, le=1e8)
+    site_roles: _OptionalVocabList("site_roles") = _field(
+        None, "What the sites in scope do (production, design, distribution, maintenance, "
+        "services); decides IATF 16949 and AS9100/AS9110/AS9120 eligibility.",
+        "What do your sites do?")
+    key_customers: _OptionalVocabList("key_customers") = _field(
+        None, "Key customer types whose schemes decide supplier approval (car makers, aerospace "
+        "primes, device makers, GFSI food makers, financial entities, US DoD, ...).",
+        "Which of these are among your key customers?")
+    ai_risk_class: Optional[Annotated[str, Vocab("ai_risk_classes")]] = _field(
+        None, "EU AI Act risk class of the AI systems it provides or deploys (the highest one).",
+        "What is the highest EU AI Act risk class of your AI systems?")
+    schemes_held: _VocabList("schemes") = _field(
+        [], "Non-ISO schemes held now (EMAS, TISAX, GLOBALG.A.P., GMP, Cyber Essentials, ...).",
+        "Which other schemes do you hold (EMAS, TISAX, GLOBALG.A.P., ...)?")
 
-    @field_validator("employees", "sites", "annual_energy_tj", "deadline_months", mode="before")
+    @field_validator("employees", "sites", "annual_energy_tj", "deadline_months",
+                     "turnover_eur_m", "balance_sheet_eur_m", mode="before")
     @classmethod
     def _not_bool(cls, value: Any) -> Any:
         """`employees: yes` would otherwise count as 1 person: a silent wrong answer."""
@@ -345,7 +403,7 @@ class Profile(BaseModel):
         characters (advisor.kernel.text)."""
         return check_text(value)
 
-    @field_validator("annual_energy_tj")
+    @field_validator("annual_energy_tj", "turnover_eur_m", "balance_sheet_eur_m")
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
         if value is not None and not math.isfinite(value):
@@ -613,6 +671,18 @@ class InferredFact(_Out):
     text: str
 
 
+class SchemeAdvice(_Out):
+    """A scheme outside the ISO catalog that a consultant names next to the ISO plan."""
+
+    scheme: str = Field(description="Scheme name (GMP, GLOBALG.A.P., TISAX, ...).")
+    level: Literal["required", "expected", "alternative"] = Field(
+        description="required: a condition of the business or the law; expected: customers "
+                    "normally ask for it; alternative: may replace or accompany an ISO certificate.")
+    held: bool = Field(description="The profile lists it in schemes_held.")
+    what: str = Field(description="What the scheme is and who runs it.")
+    reasons: list[Reason] = Field(description="Rules that name it, with their sources.")
+
+
 class Assessment(_Out):
     organization: str
     rulebase_version: str
@@ -629,6 +699,9 @@ class Assessment(_Out):
         default_factory=list, description="Certificates held with details, as of `as_of`.")
     roadmap: Optional[Roadmap] = Field(default=None, description="The plan over time.")
     costs: Optional[Costs] = Field(default=None, description="The three-year cost of the plan.")
+    schemes: list[SchemeAdvice] = Field(
+        default_factory=list, description="Non-ISO schemes (GMP, GLOBALG.A.P., TISAX, CMMC, ...) "
+        "required, expected or alternative, strongest first.")
 
     def recommendation(self, standard: str) -> Recommendation:
         name = catalog.resolve(standard)

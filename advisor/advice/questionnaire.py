@@ -74,7 +74,7 @@ class Question:
 
     @property
     def is_list(self) -> bool:
-        return self.kind in ("choices", "countries", "standards")
+        return self.kind in ("choices", "countries", "standards", "codes")
 
     @property
     def units(self) -> dict[str, Any]:
@@ -104,6 +104,7 @@ class Question:
             "choices": "one or more numbers or names, separated by commas; 'none' for none",
             "countries": "codes or names, separated by commas; 'none' for none",
             "standards": "standards such as ISO 9001, 27001, separated by commas; 'none' for none",
+            "codes": "codes or names, separated by commas; 'none' for none",
         }[self.kind]
 
     def hint(self) -> str:
@@ -126,7 +127,8 @@ def question(name: str) -> Question:
     if ftype.kind == "number":
         kind = _number_type(name)
     elif ftype.kind == "list":
-        kind = {"enum": "choices", "country": "countries", "standard": "standards"}[ftype.item]
+        kind = {"enum": "choices", "country": "countries", "standard": "standards",
+                "code": "codes"}[ftype.item]
     choices = ftype.values if kind in ("choice", "choices") else ()
     if kind == "standards":
         choices = catalog.NAMES
@@ -274,7 +276,7 @@ def parse_answer(q: Question, text: str, default: Any = None,
         return validate(q.field, [_choice(q, t) for t in _tokens(text)])
     if q.kind == "countries":
         return validate(q.field, _countries(q, text))
-    return validate(q.field, _tokens(text) if q.kind == "standards" else text)
+    return validate(q.field, _tokens(text) if q.kind in ("standards", "codes") else text)
 
 
 def valid_text(q: Question) -> str:
@@ -606,11 +608,14 @@ class Interview:
     def next_question(self) -> str | None:
         """The first relevant open question; when none is left, the first that matters together
         with another open one (so no pair of skipped answers could change the advice)."""
-        todo = self.relevant_open()
-        if todo:
-            return todo[0]
         open_ = self.open_questions()
-        return next((n for n in open_ if self.relevance.relevant(self.answers, n, open_)), None)
+        todo = self.relevant_open()
+        if not todo:
+            todo = [n for n in open_ if self.relevance.relevant(self.answers, n, open_)][:1]
+        if not todo:
+            return None
+        # a follow-up question comes after the one it presupposes (bids, then tender demands)
+        return next((other for other, _ in QUESTIONS[todo[0]].asked_if if other in open_), todo[0])
 
     def previous(self, name: str | None) -> str | None:
         """The question asked before `name` (before the next new one when `name` is None or was

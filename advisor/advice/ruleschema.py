@@ -15,14 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from advisor.advice import catalog
+from advisor.advice import catalog, vocabulary
 from advisor.advice.certificates import CERTIFICATE_FACTS
 from advisor.advice.effort import validate as effort_problems
 from advisor.advice.models import Profile, Ref, Vocab
 from advisor.kernel.rulebase import CONCLUSIONS, DECISIONS, Context, FieldType, Schema
 
 DATA_FILES = (catalog.CATALOG_FILE, catalog.VOCABULARY_FILE, "effort.yaml", "planning.yaml",
-              "costs.yaml")
+              "costs.yaml", vocabulary.NACE_FILE)
 
 
 def _markers(annotation: Any) -> list[Any]:
@@ -72,6 +72,8 @@ def profile_types(cat: catalog.Catalog) -> dict[str, FieldType]:
                            else FieldType("enum", values))
         elif isinstance(marker, Ref) and marker.kind == "standard":
             types[name] = FieldType("list", cat.references, "standard")
+        elif isinstance(marker, Ref) and marker.kind == "nace":
+            types[name] = FieldType("list", vocabulary.nace_division_codes(), "code")
         elif isinstance(marker, Ref):
             types[name] = FieldType("list", tuple(catalog.countries()), "country")
         else:
@@ -86,12 +88,21 @@ def profile_types(cat: catalog.Catalog) -> dict[str, FieldType]:
     return types
 
 
+def _scheme_label(cat: catalog.Catalog, reference: Any) -> str:
+    """A scheme's name (`EMAS`) from its id, label or a synonym; ValueError if it is none."""
+    found = cat.term("schemes", str(reference)) if isinstance(reference, str) else None
+    if found is None:
+        raise ValueError(f"'{reference}' is not a scheme of the vocabulary")
+    return cat.label(found)
+
+
 def context_of(cat: catalog.Catalog) -> Context:
     return Context(
         types=profile_types(cat),
         for_each={"standard": tuple({"standard": s.name, "standard_key": s.key}
                                     for s in cat.STANDARDS)},
-        resolvers={"standard": cat.resolve, "country": cat.resolve_country},
+        resolvers={"standard": cat.resolve, "country": cat.resolve_country,
+                   "scheme": lambda ref: _scheme_label(cat, ref)},
         recommendable=frozenset(cat.NAMES),
         decision_facts={s.name: f"decision_{s.key}" for s in cat.STANDARDS},
         payload=cat)
@@ -135,9 +146,13 @@ def read_context(data: Mapping[str, Any], folder: Path) -> tuple[Context, list[t
     return context, problems
 
 
+#: Non-ISO scheme advice (`then: {scheme: gmp, level: required}`), listed beside the ISO plan;
+#: scheme ids are the `schemes` vocabulary (checked by `rules check`).
+SCHEME_LEVELS = ("required", "expected", "alternative")
+
 SCHEMA = Schema("advice", "profile", tuple(Profile.model_fields),
                 {},                      # types come from each rule base's data: read_context
-                dict.fromkeys(CONCLUSIONS),
+                {**dict.fromkeys(CONCLUSIONS), "scheme": {"scheme": (), "level": SCHEME_LEVELS}},
                 data_files=dict.fromkeys(DATA_FILES),
                 context=read_context)
 

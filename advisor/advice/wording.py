@@ -185,4 +185,47 @@ WORDING: dict[str, Wording] = {
         choices={"low": "little: a few hours a week from one person",
                  "moderate": "a coordinator part-time, with help from each department",
                  "high": "a dedicated team, or a coordinator full-time"}),
+    "established_in": Wording(
+        "In which countries is your organization established (registered office, branches, "
+        "sites)?", "Established in",
+        "Cybersecurity (NIS2), data protection (GDPR) and energy-efficiency law bind "
+        "organizations where they are established, not where they sell.",
+        "Country codes or names, for example DE, FR; only where you have a legal presence."),
+    "nace_codes": Wording(
+        "What are your activity codes (NACE, as in your company register)?", "NACE codes",
+        "The EU cybersecurity law (NIS2) lists the activities it covers by these codes: a "
+        "machine builder is covered, a metal workshop is not.",
+        "For example C25.62 or 49.41; leave it if you do not know them."),
+    "activities": Wording(
+        "Which of these activities do you carry out?", "Activities",
+        "Which laws reach you and which certificates you can hold depend on what you do, not "
+        "only on your industry (a road haulier is not a road authority, a software house is not "
+        "a parts plant)."),
+    "turnover_eur_m": Wording(
+        "What is your annual turnover, in millions of euros?", "Turnover",
+        "With the balance sheet, it decides whether the EU treats you as a small, medium or "
+        "large enterprise, which decides whether NIS2 applies.",
+        "For example 12.5 for EUR 12.5 million.", unit="EUR million"),
+    "balance_sheet_eur_m": Wording(
+        "What is your balance-sheet total, in millions of euros?", "Balance sheet",
+        "With the turnover, it decides the EU size class (Recommendation 2003/361).",
+        "For example 8 for EUR 8 million.", unit="EUR million"),
+    "site_roles": Wording(
+        "What do your sites do?", "Site roles",
+        "Some certificates can only be held by sites that make things: car makers' IATF 16949 "
+        "certifies factories, not design offices or software houses; aerospace distributors and "
+        "repair shops have their own standards."),
+    "key_customers": Wording(
+        "Which of these are among your key customers?", "Key customers",
+        "Car makers, aerospace primes, device makers, food retailers, banks and the US defence "
+        "department each ask their suppliers for particular certificates."),
+    "ai_risk_class": Wording(
+        "What is the highest EU AI Act risk class of your AI systems?", "AI risk class",
+        "Only providers of high-risk AI systems need a quality management system under the AI "
+        "Act; others have lighter duties."),
+    "schemes_held": Wording(
+        "Which other schemes or labels do you hold (EMAS, TISAX, GLOBALG.A.P., GMP, Cyber "
+        "Essentials, ...)?", "Other schemes held",
+        "Some count as evidence instead of an ISO certificate (EMAS for environmental "
+        "management in EU tenders)."),
 }

@@ -768,15 +768,23 @@ class _Loader:
                           closest(str(then.get("driver")), DRIVERS))
             return Conclusion(kind, std, then["recommend"], then.get("driver"))
         if kind == "limit":
-            if then["limit"] != "implement":
-                self.fail("a limit caps a decision at 'implement'", rule.file, rule.id, "then.limit")
+            if then["limit"] not in ("implement", "not_needed"):
+                self.fail("a limit caps a decision at 'implement' (covered by another standard) "
+                          "or 'not_needed' (not eligible)", rule.file, rule.id, "then.limit")
             by = None
-            if then.get("by") is not None:
+            if then.get("by") is not None:       # a standard, or what the schema calls a scheme
                 try:
                     by = self.resolve_standard(then["by"])
                 except ValueError as exc:
-                    self.fail(str(exc), rule.file, rule.id, "then.by")
-            return Conclusion(kind, std, "implement", by=by)
+                    scheme = self.context.resolvers.get("scheme")
+                    try:
+                        by = scheme(then["by"]) if scheme else None
+                    except ValueError:
+                        by = None
+                    if by is None:
+                        self.fail(str(exc), rule.file, rule.id, "then.by")
+            return Conclusion(kind, std, then["limit"] if then["limit"] in DECISIONS else
+                              "implement", by=by)
         if kind == "infer":
             facts = then["infer"]
             if not isinstance(facts, dict) or not facts:

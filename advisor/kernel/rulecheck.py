@@ -282,8 +282,12 @@ class Checker:
 
     def field_possible(self, name: str, tests: list[Test]) -> bool:
         if name in self.types and self.types[name].kind == "list":
-            if any(t.op == "unknown" for t in tests):
-                return False                               # lists are never unknown
+            model = Profile.model_fields.get(name) if self.advice else None
+            nullable = model is not None and model.default is None and not model.is_required()
+            unknown = any(t.op == "unknown" for t in tests)
+            if unknown:           # only a nullable list can be unknown, and then nothing else holds
+                return nullable and all(t.op == "unknown" for t in tests)
+            tests = [t for t in tests if t.op != "known"]     # a list can always be known
             need = {t.value for t in tests if t.op == "contains"}
             banned = {t.value for t in tests if t.op == "not_contains"} | {
                 v for t in tests if t.op == "contains_none" for v in t.value}
@@ -342,8 +346,8 @@ class Checker:
                         "make their conditions exclude each other"))
         for limit in self.rb.instances:
             c = limit.conclusion
-            if c.kind != "limit" or c.by:
-                continue
+            if c.kind != "limit" or c.by or c.decision == "not_needed":
+                continue        # covered by another standard or scheme; or not eligible at all
             for rec in self.rb.instances:
                 r = rec.conclusion
                 if r.kind == "recommend" and r.standard == c.standard and r.decision == "certify" \
@@ -480,7 +484,9 @@ def sample_findings(rb: RuleBase, folder: Path, *, engine: Optional[str] = None
 
 def compare(assessment, want: dict) -> list[str]:
     """How an assessment differs from expected decisions: `certify` is the exact set to certify,
-    each of `implement` must be implement, `first` is the standard at priority 1 (or null)."""
+    each of `implement` must be implement, each of `not_needed` must be not needed, `first` is
+    the standard at priority 1 (or null), and `schemes` maps a level (required, expected,
+    alternative) to schemes that must be listed at that level."""
     decisions = {r.standard: r.decision for r in assessment.recommendations}
     problems = []
     certify = sorted(s for s, d in decisions.items() if d == "certify")
@@ -489,6 +495,15 @@ def compare(assessment, want: dict) -> list[str]:
     for std in want.get("implement") or []:
         if decisions[catalog.resolve(std)] != "implement":
             problems.append(f"{std} is {decisions[catalog.resolve(std)]}, expected implement")
+    for std in want.get("not_needed") or []:
+        if decisions[catalog.resolve(std)] != "not_needed":
+            problems.append(f"{std} is {decisions[catalog.resolve(std)]}, expected not_needed")
+    listed = {s.scheme: s.level for s in getattr(assessment, "schemes", ())}
+    for level, names in (want.get("schemes") or {}).items():
+        for name in names:
+            if listed.get(name) != level:
+                problems.append(f"scheme {name} is {listed.get(name, 'not listed')}, "
+                                f"expected {level}")
     if "first" in want:
         plan = [r for r in assessment.recommendations if r.priority]
         first = plan[0].standard if plan else None

@@ -12,6 +12,8 @@ from advisor.render.escape import markdown, terminal
 from advisor.render.report import as_html, as_report
 
 WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
+SCHEME_WORDS = {"required": "required", "expected": "expected by customers",
+                "alternative": "an alternative"}
 
 
 def as_json(assessment: Assessment) -> str:
@@ -84,6 +86,13 @@ def as_text(assessment: Assessment) -> str:
         lines.append("Notes:")
         lines += [f"  - {n.text} [{n.rule}]" for n in assessment.notes]
         lines.append("")
+    if assessment.schemes:
+        lines.append("Other schemes (outside the ISO catalog):")
+        for sch in assessment.schemes:
+            held = " [held]" if sch.held else ""
+            lines.append(f"  - {sch.scheme}: {SCHEME_WORDS[sch.level]}{held}")
+            lines += [f"    {r.text} [{r.rule}]" for r in sch.reasons]
+        lines.append("")
     return terminal("\n".join(lines).rstrip() + "\n")
 
 
@@ -143,6 +152,13 @@ def as_markdown(assessment: Assessment) -> str:
         lines += ["## Warnings", ""] + [f"- {_cell(w)}" for w in assessment.warnings] + [""]
     if assessment.notes:
         lines += ["## Notes", ""] + [f"- {_cell(n.text)} (`{n.rule}`)" for n in assessment.notes] + [""]
+    if assessment.schemes:
+        lines += ["## Other schemes (outside the ISO catalog)", "",
+                  "| Scheme | Level | Why | Source |", "|---|---|---|---|"]
+        lines += [f"| {_cell(sch.scheme)}{' (held)' if sch.held else ''} | {SCHEME_WORDS[sch.level]} "
+                  f"| {_cell(' '.join(r.text for r in sch.reasons))} "
+                  f"| {_cell('; '.join(dict.fromkeys(r.source for r in sch.reasons)))} |"
+                  for sch in assessment.schemes] + [""]
     return "\n".join(lines).rstrip() + "\n"
 
 

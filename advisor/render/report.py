@@ -103,6 +103,10 @@ class Step:
         return self.start + self.months[0], self.start + self.months[1]
 
 
+SCHEME_LEVEL_WORDS = {"required": "Required", "expected": "Expected by customers",
+                      "alternative": "Alternative"}
+
+
 @dataclass
 class Board:
     title: str
@@ -121,6 +125,7 @@ class Board:
     deadline: str = ""                     # the deadline against the roadmap, in one sentence
     cost: str = ""                         # the cost, or what is known of it
     next_steps: list[tuple[str, str]] = field(default_factory=list)      # (step, suggested owner)
+    schemes: list[tuple[str, str, str, str]] = field(default_factory=list)  # name, level, why, source
 
 
 #: Who usually leads the work on each standard, suggested in the next steps (a role, not a name).
@@ -342,6 +347,9 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
         summary=summary, steps=steps, leave=leave,
         open_questions=[(_question(u.field), u.field, _names(u.could_change)) for u in a.unknowns],
         warnings=list(a.warnings), notes=[n.text for n in a.notes], choosing=choosing,
+        schemes=[(sch.scheme + (" (held)" if sch.held else ""), SCHEME_LEVEL_WORDS[sch.level],
+                  " ".join(r.text for r in sch.reasons),
+                  "; ".join(dict.fromkeys(r.source for r in sch.reasons))) for sch in a.schemes],
         footer=f"Prepared on {made} with rule base {a.rulebase_version}. Each reason cites its "
                "source and the rule that produced it. Audit days follow IAF MD 5, MD 9, ISO/IEC "
                "27006-1 and ISO/TS 22003-1 where published, else they are marked as estimates; "
@@ -498,6 +506,10 @@ def as_report(a: Assessment, profile: Profile | None = None) -> str:
                                 for c in card_citations([r.source for r in s.rec.reasons]))
             lines += ["", f"Sources: {sources}" if sources else "",
                       "Rules: " + ", ".join(f"`{r.rule}`" for r in s.rec.reasons), ""]
+    if b.schemes:
+        lines += ["## Other schemes to plan for", "", "| Scheme | Level | Why |", "|---|---|---|"]
+        lines += [f"| {_md(n)} | {_md(lv)} | {_md(why)} (source: {_md(src)}) |"
+                  for n, lv, why, src in b.schemes] + [""]
     lines += ["## What to leave for now", ""]
     lines += [f"- **{_md(what)}**: {_md(why)}" for what, why in b.leave] + [""]
     if b.open_questions:
@@ -731,6 +743,13 @@ def as_html(a: Assessment, profile: Profile | None = None) -> str:
                 f'<p class="sources">Sources: {sources or "see the rule"} · rule {rules}</p>'
                 '</article>')
         body.append('<section id="plan"><h2>The plan, in order</h2>' + "".join(cards) + "</section>")
+    if b.schemes:
+        rows = "".join(f"<tr><td><strong>{_e(n)}</strong></td><td>{_e(lv)}</td>"
+                       f'<td>{_e(why)}<p class="sources">Source: {_e(src)}</p></td></tr>'
+                       for n, lv, why, src in b.schemes)
+        body.append('<section id="schemes"><h2>Other schemes to plan for</h2><table><thead><tr>'
+                    f'<th>Scheme</th><th>Level</th><th>Why</th></tr></thead><tbody>{rows}'
+                    '</tbody></table></section>')
     leave = "".join(f"<li><strong>{_e(w)}</strong>: {_e(y)}</li>" for w, y in b.leave)
     body.append(f'<section id="leave"><h2>What to leave for now</h2><ul>{leave}</ul></section>')
     if b.open_questions:
