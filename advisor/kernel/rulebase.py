@@ -975,21 +975,22 @@ def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:
                                 **{name: {"$ref": "#/$defs/test"} for name in sorted(rb.types)}},
                  "patternProperties": {r"\{": {"$ref": "#/$defs/test"}},
                  "additionalProperties": False}
-    if spec.conclusions and all(v is None for v in spec.conclusions.values()):
+    listed = [_closed({key: ({"enum": list(allowed)} if allowed else
+                             {"type": "string", "minLength": 1})
+                       for key, allowed in keys.items()}, [kind])
+              for kind, keys in spec.conclusions.items() if keys is not None]
+    if spec.conclusions and any(v is None for v in spec.conclusions.values()):
         text = {"type": "string", "minLength": 1}
         then = {"oneOf": [
             _closed({"recommend": {"enum": ["certify", "implement"]}, "standard": text,
                      "driver": {"enum": list(DRIVERS)}}, ["recommend", "standard", "driver"]),
-            _closed({"limit": {"const": "implement"}, "standard": text, "by": text},
+            _closed({"limit": {"enum": ["implement", "not_needed"]}, "standard": text, "by": text},
                     ["limit", "standard"]),
             _closed({"infer": {"type": "object", "minProperties": 1}}, ["infer"]),
             _closed({"note": {"const": True}, "standard": text}, ["note"]),
-            _closed({"warn": {"const": True}}, ["warn"])]}
+            _closed({"warn": {"const": True}}, ["warn"]), *listed]}
     else:
-        then = {"oneOf": [_closed({key: ({"enum": list(allowed)} if allowed else
-                                         {"type": "string", "minLength": 1})
-                                   for key, allowed in keys.items()}, [kind])
-                          for kind, keys in spec.conclusions.items()]}
+        then = {"oneOf": listed}
     fragments = {"type": "array", "minItems": 1, "items": {"type": "object"}}
     text = {"type": "string", "minLength": 1}
     rule = _closed({
