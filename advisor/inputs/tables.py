@@ -105,7 +105,7 @@ def list_fields(model: Any) -> frozenset[str]:
                      or any(typing.get_origin(a) is list for a in typing.get_args(info.annotation)))
 
 
-_ITEM_SEPARATORS = re.compile(r"\s*[;,\n]\s*")
+_ITEM_SEPARATORS = re.compile(r"[;,\n]")     # items stripped after: `\s*` around it backtracks
 
 
 def column_letter(index: int) -> str:
@@ -273,7 +273,8 @@ def _row(raw: RawRow, header: _Header, source: str, location: str, numeric: Coll
             if trouble:
                 problems.append(problem(f"column {column_letter(i)}: {trouble}", target))
             elif target in lists and isinstance(value, str):
-                data[target] = [item for item in _ITEM_SEPARATORS.split(value) if item]
+                data[target] = [item.strip() for item in _ITEM_SEPARATORS.split(value)
+                                if item.strip()]
             else:
                 data[target] = value
     for i, message in sorted(raw.cell_problems.items()):
