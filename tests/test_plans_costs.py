@@ -165,7 +165,7 @@ def test_a_standard_covered_by_another_in_the_plan_is_merged_with_a_note():
                   "budget": "moderate"}
     a = evaluate(university, as_of=DAY)
     rec = a.recommendation("ISO 21001")
-    assert rec.decision == "implement" and rec.reasons[0].rule == "iso21001-within-9001"
+    assert rec.decision == "implement" and "iso21001-within-9001" in a.fired_rules
     host = next(p for p in a.roadmap.projects if "ISO 9001" in p.standards)
     assert "ISO 21001" in host.merged and "built inside it: ISO 21001" in host.note
     assert not [p for p in a.roadmap.projects if "ISO 21001" in p.standards]

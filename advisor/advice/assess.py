@@ -237,8 +237,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         # (certify, capped by a limit) or less (implement, outweighed) is not shown under it
         supporting = [i for i in sorted(standard_recs, key=_by_strength)
                       if i.conclusion.decision == decision]
-        if decision != "certify" and standard_limits and (decision == "implement" or any(
-                RANK[i.conclusion.decision] > RANK[decision] for i in standard_recs)):
+        if decision != "certify" and standard_limits and any(
+                RANK[i.conclusion.decision] > RANK[decision] for i in standard_recs):
             supporting = [*standard_limits, *supporting]
         effort = None
         if decision != "not_needed":
