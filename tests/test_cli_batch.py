@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from advisor.advice import catalog
 from advisor.cli.app import cli
 
-from conftest import DATA, PROFILES
+from conftest import DATA, PROFILES, without_engine
 
 MIXED = str(DATA / "batch" / "mixed")
 PROFILE_DIR = DATA.parent.parent / "profiles"
@@ -155,7 +155,8 @@ def test_usage_errors_exit_2(args):
 
 def test_the_engine_option_applies_to_batch():
     chosen = CliRunner().invoke(cli, ["--engine", "python", "batch", MIXED, "--format", "jsonl"])
-    assert chosen.stdout == run(MIXED, "--format", "jsonl").stdout
+    assert '"engine": "python"' in chosen.stdout
+    assert without_engine(chosen.stdout) == without_engine(run(MIXED, "--format", "jsonl").stdout)
     assert chosen.exit_code == 1 and chosen.stderr.startswith("scored 8 profiles, 4 failed:")
 
 
@@ -415,3 +416,20 @@ def test_batch_totals_the_three_year_cost_per_client_and_for_the_portfolio(tmp_p
     assert all(float(r["audit_fees_low"]) == 1000 * float(r["audit_days_3y"]) for r in fixed)
     bad = run(str(PROFILE_DIR), "--day-rate", "-3")
     assert bad.exit_code == 1 and "day_rate" in bad.stderr and "positive" in bad.stderr
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_records_state_how_they_were_made_even_when_they_failed(fmt):
+    result = run(MIXED, "--format", fmt, "--as-of", "2026-06-30")
+    text = result.stdout
+    records = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+    keys = ("as_of", "rulebase_version", "rulebase_digest", "advisor_version", "engine",
+            "format_version")
+    assert len(records) == 12 and sum("error" in r for r in records) == 4
+    for record in records:
+        assert record["as_of"] == "2026-06-30" and all(k in record for k in keys)
+        if "assessment" in record:
+            assert {k: record["assessment"][k] for k in keys} == {k: record[k] for k in keys}
+
+
+def test_a_bad_as_of_is_a_usage_error():
+    result = run(MIXED, "--as-of", "2026-6-31")
+    assert result.exit_code == 2 and "'--as-of'" in result.stderr

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from advisor.render.claims import CLAIM_FORMATS, CSV_COLUMNS
 from advisor.cli.app import cli
 
-from conftest import DATA
+from conftest import DATA, without_engine
 
 CLAIMS = DATA / "claims"
 CLEAN, FAKE = str(CLAIMS / "clean.yaml"), str(CLAIMS / "fake.json")
@@ -152,8 +152,8 @@ def test_claim_rules_option_uses_another_claim_rule_base(tmp_path):
 
 def test_both_engines_print_the_same(tmp_path):
     from advisor.engines import available_engines
-    outs = {engine: CliRunner().invoke(cli, ["--engine", engine, "check-claim", SUPPLIERS,
-                                             "--format", "json"]).stdout
+    outs = {engine: without_engine(CliRunner().invoke(cli, ["--engine", engine, "check-claim",
+                                                            SUPPLIERS, "--format", "json"]).stdout)
             for engine in available_engines()}
     assert outs["python"] and len(set(outs.values())) == 1
 
@@ -214,3 +214,42 @@ def test_an_output_that_is_the_claim_file_is_refused(tmp_path):
     result = run(str(path), "--format", "csv", "--output", str(path))
     assert result.exit_code == 1 and "would replace the data being read" in result.stderr
     assert path.read_text() == (CLAIMS / "suppliers.csv").read_text()
+@pytest.mark.parametrize("fail_on, exit_code", [(None, 0), ("not_credible", 1), ("verify", 1)])
+def test_fail_on_gates_a_pipeline(tmp_path, fail_on, exit_code):
+    """One claim of each verdict: --fail-on counts those at or below the verdict named."""
+    import yaml
+    from pathlib import Path
+    claims = [yaml.safe_load(Path(CLEAN).read_text()),                  # credible
+              {"supplier": "Vague Ltd", "standard": "ISO 9001:2015", "as_of": "2026-06-30"},
+              {"supplier": "Fake Ltd", "wording": "certified by ISO", "standard": "ISO 14001",
+               "accreditation_body": "IAF", "as_of": "2026-06-30"}]
+    path = tmp_path / "claims.json"
+    path.write_text(json.dumps(claims, default=str))
+    args = ["--fail-on", fail_on] if fail_on else []
+    result = run(str(path), "--format", "csv", *args)
+    verdicts = [row["verdict"] for row in rows(result.stdout)]
+    assert verdicts == ["credible", "verify", "not_credible"]
+    assert result.exit_code == exit_code, result.stderr
+    if fail_on:
+        n = {"verify": 2, "not_credible": 1}[fail_on]
+        assert f"{n} of 3 claims are judged" in result.stderr
+
+
+def test_fail_on_passes_a_credible_claim():
+    result = run(CLEAN, "--fail-on", "verify")
+    assert result.exit_code == 0, result.stderr
+
+
+def test_fail_on_rejects_an_unknown_verdict():
+    assert run(SUPPLIERS, "--fail-on", "credible").exit_code == 2
+
+
+def test_as_of_is_the_default_date_and_a_claims_own_date_wins(tmp_path):
+    claim = tmp_path / "c.yaml"
+    claim.write_text("supplier: Acme\nstandard: ISO 9001:2015\n")
+    data = json.loads(run(str(claim), "--format", "json", "--as-of", "2026-01-05").stdout)
+    assert data["as_of"] == "2026-01-05" and data["rulebase_digest"].startswith("sha256:")
+    claim.write_text("supplier: Acme\nstandard: ISO 9001:2015\nas_of: 2025-01-05\n")
+    data = json.loads(run(str(claim), "--format", "json", "--as-of", "2026-01-05").stdout)
+    assert data["as_of"] == "2025-01-05"
+    assert run(str(claim), "--as-of", "tomorrow").exit_code == 2

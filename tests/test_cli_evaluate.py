@@ -123,3 +123,26 @@ def test_text_shows_certificates_roadmap_and_cost_as_of_the_date(tmp_path):
                                   "--format", "markdown"]).stdout
     assert "## Certificates held, as of 2026-12-01" in md and "## Roadmap" in md
     assert "## Three-year cost" in md and "| Total | three-year cycle |" in md
+def test_as_of_is_used_and_stated_in_every_format():
+    data = json.loads(run("evaluate", SAMPLE, "--format", "json", "--as-of", "2026-06-30").stdout)
+    assert data["as_of"] == "2026-06-30"
+    assert {"rulebase_digest", "advisor_version", "engine", "format_version", "profile"} <= set(data)
+    assert "as of 2026-06-30" in run("evaluate", SAMPLE, "--as-of", "2026-06-30").stdout
+    assert "as of 2026-06-30" in run("evaluate", SAMPLE, "--format", "markdown",
+                                     "--as-of", "2026-06-30").stdout
+    explained = run("evaluate", SAMPLE, "--explain", "ISO 9001", "--format", "json",
+                    "--as-of", "2026-06-30")
+    assert json.loads(explained.stdout)["as_of"] == "2026-06-30"
+
+
+def test_as_of_defaults_to_today():
+    import datetime as dt
+    data = json.loads(run("evaluate", SAMPLE, "--format", "json").stdout)
+    assert data["as_of"] == dt.date.today().isoformat()
+
+
+@pytest.mark.parametrize("bad", ["2026-02-30", "30/06/2026", "soon"])
+def test_a_bad_as_of_is_a_usage_error_naming_the_option(bad):
+    result = run("evaluate", SAMPLE, "--as-of", bad)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "'--as-of'" in result.stderr and "YYYY-MM-DD" in result.stderr

@@ -7,6 +7,8 @@ from click.testing import CliRunner
 from advisor.cli.app import cli
 from advisor.advice.models import FIELDS
 
+from conftest import PROFILES
+
 
 @pytest.mark.parametrize("kind", ["profile", "assessment"])
 def test_schema_is_json(kind):
@@ -43,3 +45,21 @@ def test_rule_file_schema_accepts_every_shipped_rule_file_and_catches_typos():
     for broken in ({**rule, "whne": rule["when"]}, {**rule, "when": {"sectr": "retail"}},
                    {**rule, "when": {"sector": {"contain": "x"}}}, {**rule, "then": {"recomend": "certify"}}):
         assert list(validator.iter_errors({"rules": [broken]})), broken
+
+
+@pytest.mark.parametrize("kind", ["profile", "assessment", "claim", "claim-check"])
+def test_schemas_name_their_dialect_and_identity_and_are_valid_schemas(kind):
+    import jsonschema
+    from advisor.version import __version__
+    schema = json.loads(CliRunner().invoke(cli, ["schema", kind]).stdout)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] == f"urn:iso-advisor:schema:{kind}:{__version__}"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_the_assessment_schema_validates_a_real_record():
+    import jsonschema
+    schema = json.loads(CliRunner().invoke(cli, ["schema", "assessment"]).stdout)
+    record = json.loads(CliRunner().invoke(cli, ["evaluate", str(PROFILES[0]), "--format",
+                                                 "json"]).stdout)
+    jsonschema.Draft202012Validator(schema).validate(record)

@@ -195,7 +195,9 @@ def same_on_both(subject: dict, judge) -> None:
     results = {}
     for engine in engines.ENGINES:
         try:
-            results[engine] = judge(engine).model_dump_json(indent=1)
+            judged = judge(engine)
+            assert judged.engine == engine          # the record names the engine that ran
+            results[engine] = judged.model_dump_json(indent=1, exclude={"engine"})
         except AdvisorError as exc:
             results[engine] = f"{type(exc).__name__}: {exc}"
     if results["durable"] != results["python"]:

@@ -21,13 +21,14 @@ from advisor.kernel.conditions import evaluate as holds
 from advisor.kernel.text import fill
 from advisor.advice.effort import estimate
 from advisor.advice.plan import deadline_options, dominant, roadmap as build_roadmap
-from advisor.errors import EngineError, InputError, Problem, RuleBaseError
-from advisor.advice.models import (FIELDS, Assessment, CertificateCheck, InferredFact, Profile,
+from advisor.errors import EngineError, InputError, Problem, RuleBaseError, printable
+from advisor.advice.models import (FIELDS, FORMAT_VERSION, Assessment, CertificateCheck, InferredFact, Profile,
                                    Reason, Recommendation, SchemeAdvice, Unknown, label,
                                    parse_profile)
 from advisor.engines.python import predicate
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance, load
 from advisor.advice.ruleschema import SCHEME_LEVELS
+from advisor.version import __version__
 
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
@@ -58,11 +59,12 @@ class Run:
     """What one pass of the rule base over a profile produced."""
 
     fact: dict[str, Any]
+    as_of: dt.date                # the date the rules were applied for
+    engine: str                   # the engine's name ("durable" or "python")
+    certificates: list[CertificateCheck] = field(default_factory=list)
     fired: list[RuleInstance] = field(default_factory=list)
     inferred_by: dict[str, RuleInstance] = field(default_factory=dict)
     decisions: dict[str, str] = field(default_factory=dict)
-    as_of: dt.date = field(default_factory=dt.date.today)
-    certificates: list[CertificateCheck] = field(default_factory=list)
 
 
 def as_of_date(value: Any = None) -> dt.date:
@@ -76,7 +78,7 @@ def as_of_date(value: Any = None) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError([Problem(f"'{str(value)[:40]}' is not a date", field="as_of",
+        raise InputError([Problem(f"'{printable(value, 40)}' is not a date", field="as_of",
                                   valid="an ISO 8601 date, YYYY-MM-DD")]) from None
 
 
@@ -129,7 +131,7 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None) ->
     engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
     day = as_of_date(as_of)
     checks = certificate_checks.check(rb, profile, day) if profile.certificates else []
-    run = Run(base_fact(rb, profile, day, checks), as_of=day, certificates=checks)
+    run = Run(base_fact(rb, profile, day, checks), day, engine.name, certificates=checks)
     by_key = _derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
     for stratum in range(len(rb.strata)):
         for key in engine.fire(stratum, run.fact):
@@ -288,6 +290,7 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
     return Assessment.trusted(
         organization=profile.name,
         rulebase_version=rb.version,
+        **record_fields(rb, run.engine, run.as_of),
         recommendations=recommendations,
         unknowns=unknowns(rb, profile, run) if with_unknowns else [],
         warnings=warnings,
@@ -296,12 +299,20 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
                                        text=render(inst.text, run.fact))
                   for name, inst in run.inferred_by.items()],
         notes=[reason(i, run) for i in notes.get(None, ())],
-        as_of=run.as_of.isoformat(),
         certificates=list(run.certificates),
         roadmap=road,
         costs=costs,
         schemes=scheme_advice(profile, run, schemes),
+        profile=profile,
     )
+
+
+def record_fields(rb: RuleBase, engine: str, as_of: dt.date) -> dict[str, Any]:
+    """What a decision record states beside the advice so that it can be reproduced: the rule
+    base's content digest, the date, the advisor's version, the engine and the record layout
+    (in the order of the Assessment's fields)."""
+    return {"rulebase_digest": rb.content_digest, "as_of": as_of,
+            "advisor_version": __version__, "engine": engine, "format_version": FORMAT_VERSION}
 
 
 def _costs(rb: RuleBase, profile: Profile, plan: list[Recommendation], road: Any,

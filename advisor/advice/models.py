@@ -484,6 +484,14 @@ def validation_problems(exc: ValidationError, *, source: str | None = None,
 # Assessment (output)
 
 Decision = Literal["certify", "implement", "not_needed"]
+Currently = Literal["certified", "implemented", "none"]
+EngineName = Literal["durable", "python"]
+
+#: Version of the decision-record layout (the assessment JSON). Raised when a reader of old
+#: records would misread new ones; `iso-advisor replay` refuses records from a newer version.
+FORMAT_VERSION = 1
+#: The keys beside `rulebase_version` that make an output a reproducible decision record.
+RECORD_KEYS = ("rulebase_digest", "as_of", "advisor_version", "engine", "format_version")
 
 
 class _Out(BaseModel):
@@ -559,7 +567,7 @@ class Recommendation(_Out):
     title: str
     decision: Decision
     priority: Optional[int]
-    currently: Literal["certified", "implemented", "none"]
+    currently: Currently
     reasons: list[Reason]
     effort: Optional[Effort] = None
     notes: list[Reason] = Field(default_factory=list,
@@ -684,8 +692,18 @@ class SchemeAdvice(_Out):
 
 
 class Assessment(_Out):
+    """The advice for one profile, and a decision record: what was decided, why, and everything
+    needed to reproduce it (`iso-advisor replay`): the date, the rule base's version and content
+    digest, the advisor's version, the engine and the normalised profile."""
+
     organization: str
     rulebase_version: str
+    rulebase_digest: str = Field(description="Content digest of the rule base ('sha256:...').")
+    as_of: dt.date = Field(description="The date the rules were applied for (YYYY-MM-DD).")
+    advisor_version: str = Field(description="Version of iso-advisor that made the assessment.")
+    engine: EngineName = Field(description="Rules engine that ran the rules (same results).")
+    format_version: int = Field(description="Layout version of this record; replay refuses "
+                                            "newer ones.")
     recommendations: list[Recommendation]
     unknowns: list[Unknown]
     warnings: list[str]
@@ -694,7 +712,6 @@ class Assessment(_Out):
                                          description="Facts the engine inferred, with the rule.")
     notes: list[Reason] = Field(default_factory=list,
                                 description="Advice that is not about one catalog standard.")
-    as_of: Optional[str] = Field(default=None, description="The date the assessment is made as of.")
     certificates: list[CertificateCheck] = Field(
         default_factory=list, description="Certificates held with details, as of `as_of`.")
     roadmap: Optional[Roadmap] = Field(default=None, description="The plan over time.")
@@ -702,6 +719,9 @@ class Assessment(_Out):
     schemes: list[SchemeAdvice] = Field(
         default_factory=list, description="Non-ISO schemes (GMP, GLOBALG.A.P., TISAX, CMMC, ...) "
         "required, expected or alternative, strongest first.")
+    profile: Profile = Field(description="The profile as read and normalised (canonical "
+                                         "standard names, upper-case countries): the input to "
+                                         "replay.")
 
     def recommendation(self, standard: str) -> Recommendation:
         name = catalog.resolve(standard)

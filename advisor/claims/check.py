@@ -18,6 +18,7 @@ from typing import Any, Iterator, Mapping, Union
 import yaml
 
 from advisor.advice import catalog
+from advisor.advice.assess import as_of_date
 from advisor.advice.batch import BatchError, read_file
 from advisor.claims.matching import (NameIndex, ScopeReader, aliases, fold, same_name,
                                      site_matches)
@@ -25,6 +26,9 @@ from advisor.claims.models import (FIELDS, STANDARD_NAMES, STATUSES, WITHDRAWN, 
                                    ClaimCheck, DataSource, RedFlag, claimed_name, parse_claim,
                                    parse_standard)
 from advisor.inputs.tables import numeric_fields
+from advisor.advice.models import FORMAT_VERSION
+from advisor.engines import resolve as resolve_engine
+from advisor.version import __version__
 from advisor.advice.effort import table_days, validate as validate_effort
 from advisor.errors import (AdvisorError, ClaimError, InputError, Problem, RuleBaseError,
                             closest, printable)
@@ -774,15 +778,18 @@ def _summary(flags: list[tuple[RedFlag, str]], checks: int) -> tuple[str, str]:
 
 
 def check_claim(claim: Union[Claim, Mapping[str, Any]], *, rules: RulesArg = None,
-                engine: str | None = None) -> ClaimCheck:
+                engine: str | None = None, as_of: dt.date | str | None = None) -> ClaimCheck:
     """Judge one certification claim: verdict, red flags with rule, text and source, checklist.
 
-    `claim` is a Claim or a plain mapping (contract section 6); it is judged on its `as_of`
-    date, default today. Invalid input raises ClaimError (an AdvisorError).
+    `claim` is a Claim or a plain mapping (contract section 6); it is judged on its own `as_of`
+    date if it gives one, else on `as_of` (a date or "YYYY-MM-DD"), else today. Invalid input
+    raises ClaimError (an AdvisorError).
     """
     rb = claims_rulebase(rules)
+    engine_name = resolve_engine(engine)
+    day = as_of_date(as_of)
     parsed = parse_claim(dict(claim) if isinstance(claim, Mapping) else claim)
-    as_of = parsed.as_of or dt.date.today()
+    as_of = parsed.as_of or day
     fact = claim_fact(parsed, rb, as_of)
     fired = _fire(rb, fact, engine)
     flags: list[tuple[RedFlag, str]] = []
@@ -805,8 +812,10 @@ def check_claim(claim: Union[Claim, Mapping[str, Any]], *, rules: RulesArg = Non
                       summary=summary, red_flags=[f for f, _ in flags],
                       checks=list(checks.values()),
                       as_of=as_of, rulebase_version=rb.version,
+                      rulebase_digest=rb.content_digest, advisor_version=__version__,
+                      engine=engine_name, format_version=FORMAT_VERSION,
                       fired_rules=list(dict.fromkeys(i.rule.id for i in fired)),
-                      depends_on=_sources(rb, parsed, fact))
+                      depends_on=_sources(rb, parsed, fact), claim=parsed)
 
 
 # -- many claims: a supplier list ---------------------------------------------------------------
@@ -847,14 +856,15 @@ def _failed(file: str | None, location: str | None, exc: AdvisorError,
         printable(supplier, 200) if isinstance(supplier, str) else None))
 
 
-def check_file(path: str | Path, *, rules: RulesArg = None,
-               engine: str | None = None) -> Iterator[ClaimResult]:
+def check_file(path: str | Path, *, rules: RulesArg = None, engine: str | None = None,
+               as_of: dt.date | str | None = None) -> Iterator[ClaimResult]:
     """Every claim in a file (YAML or JSON: one claim or a list; JSON Lines; CSV: one per row,
     lists separated by ';'), checked in order. A claim that cannot be read or checked becomes a
     ClaimResult with an error naming file, row, field and what is valid; the others are checked.
     The rule base is loaded (and validated) first, so a broken one fails before any claim.
     """
     rb = claims_rulebase(rules)
+    day = as_of_date(as_of)
     source = str(path)
     suffix = Path(source).suffix.lower()
     if suffix not in CLAIM_SUFFIXES:
@@ -870,7 +880,7 @@ def check_file(path: str | Path, *, rules: RulesArg = None,
         try:
             parsed = parse_claim(record.data, source=record.file, location=record.location)
             yield ClaimResult(record.file, record.location, check_claim(parsed, rules=rb,
-                                                                          engine=engine))
+                                                                          engine=engine, as_of=day))
         except ClaimError as exc:
             problem = _standard_problem(record.data, _data(rb))   # reported with the others
             if problem is not None and all(p.field != "standard" for p in exc.problems):

@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 from advisor.advice import catalog
 from advisor.errors import ClaimError, Problem, closest
 from advisor.kernel.text import check_text
-from advisor.advice.models import _as_list, validation_problems
+from advisor.advice.models import FORMAT_VERSION, EngineName, _as_list, validation_problems
 
 #: Withdrawn standards people still claim (compact spelling -> name). `catalog.resolve` rejects
 #: them for profiles; a claim to one is accepted and judged (the rules flag it).
@@ -316,7 +316,13 @@ class ClaimCheck(_Out):
     checks: list[Check] = Field(description="What to verify, and where.")
     as_of: dt.date = Field(description="The day the claim was judged on.")
     rulebase_version: str
+    rulebase_digest: str = Field(description="Content digest of the claim rule base "
+                                             "('sha256:...').")
+    advisor_version: str = Field(description="Version of iso-advisor that judged the claim.")
+    engine: EngineName = Field(description="Rules engine that ran the rules (same results).")
+    format_version: int = Field(description="Layout version of this record.")
     fired_rules: list[str]
     depends_on: list[DataSource] = Field(default_factory=list, description=(
         "Dated data the verdict rests on (such as the IAF MLA signatory list): refresh it when "
         "it ages."))
+    claim: Claim = Field(description="The claim as read and normalised: the input to replay.")

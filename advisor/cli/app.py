@@ -6,6 +6,7 @@ Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowher
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import importlib
 import json
@@ -21,7 +22,8 @@ from advisor.advice import catalog
 from advisor import engines
 from advisor.advice.assess import evaluate
 from advisor.cli.signals import stop_like_interrupt
-from advisor.errors import AdvisorError, InputError, Problem
+from advisor import schemas
+from advisor.errors import AdvisorError, InputError, Problem, printable
 from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
 from advisor.inputs.loaders import load_profile
 from advisor.render.output import write_text
@@ -128,16 +130,35 @@ def cli(ctx: click.Context, rules: Path | None, engine: str | None, debug: bool)
 pass_settings = click.make_pass_decorator(Settings)
 
 
+class IsoDate(click.ParamType):
+    """An ISO 8601 date (YYYY-MM-DD); anything else is a usage error naming the option."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"'{printable(value, 40)}' is not a date; give an ISO 8601 date, YYYY-MM-DD "
+                      "(for example 2026-06-30)", param, ctx)
+
+
+def as_of_option(f):
+    """`--as-of DATE` (contract §7) on every command that assesses or judges; default today."""
+    return click.option("--as-of", "as_of", type=IsoDate(), default=None, metavar="DATE",
+                        help="Assess as of this day (YYYY-MM-DD; default today): the rules in "
+                             "force then, and certificates held checked against editions and "
+                             "expiry on it. Every output states it.")(f)
+
+
 def assessment_options(f):
-    """--as-of and --day-rate, for every command that assesses (contract §7 names --as-of)."""
+    """--as-of and --day-rate, for every command that assesses."""
     f = click.option("--day-rate", "day_rate", metavar="AMOUNT[ CUR]", default=None,
                      help="Auditor day rate for the cost model instead of the table's estimate "
                           "for your country, e.g. 1200 or '1200 EUR' (currency: ISO 4217 code).")(f)
-    return click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-                        default=None,
-                        help="Assess as of this day (YYYY-MM-DD; default today): the rules as "
-                             "they stand then, and certificates held checked against editions "
-                             "and expiry on it.")(f)
+    return as_of_option(f)
 
 
 def output_option(f):
@@ -183,10 +204,10 @@ def refuse_output_over_inputs(output: str | None, inputs: tuple[str, ...] | list
 @assessment_options
 @pass_settings
 def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | None,
-                     explain_standard: str | None, as_of: str | None, day_rate: str | None) -> None:
+                     explain_standard: str | None, as_of: dt.date | None,
+                     day_rate: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
     refuse_output_over_inputs(output, [profile])
-    as_of = as_of.date() if as_of else None
     if explain_standard is None and fmt != "json":
         organization = load_profile(profile)
         assessment = evaluate(organization, rules=settings.rules, engine=settings.engine,
@@ -231,25 +252,18 @@ def standards_command(fmt: str) -> None:
                + ", ".join(catalog.RELATED))
 
 
-#: kind -> (module, model); the assessment schema includes the explanations `--format json` adds
-SCHEMAS = {"profile": ("advisor.advice.models", "Profile"),
-           "assessment": ("advisor.advice.explain", "ExplainedAssessment"),
-           "claim": ("advisor.claims.models", "Claim")}
-
-
 @cli.command("schema")
-@click.argument("kind", type=click.Choice(sorted([*SCHEMAS, "rules"])), default="profile")
+@click.argument("kind", type=click.Choice(sorted([*schemas.MODELS, "rules"])), default="profile")
 @click.pass_obj
 def schema_command(settings: Settings, kind: str) -> None:
-    """JSON Schema of a profile, an assessment, a claim, or a rule file (`rules`: of the rule base
-    in use, naming the fields its rules may test), for integrations and editors."""
+    """JSON Schema of a profile, an assessment, a claim, a claim check, or a rule file (`rules`:
+    of the rule base in use, naming the fields its rules may test), for integrations and
+    editors."""
     if kind == "rules":
         from advisor.kernel.rulebase import load, rule_file_schema
         click.echo(json.dumps(rule_file_schema(load(settings.rules)), indent=2))
         return
-    module, name = SCHEMAS[kind]
-    model = getattr(importlib.import_module(module), name)
-    click.echo(json.dumps(model.model_json_schema(), indent=2))
+    click.echo(json.dumps(schemas.json_schema(kind), indent=2))
 
 
 @cli.group("rules")

@@ -13,7 +13,7 @@ import sys
 import click
 
 from advisor.advice.assess import evaluate, rulebase
-from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.app import Settings, as_of_option, cli, output_option, pass_settings
 from advisor.advice.explain import explain as explain_all
 from advisor.render.assessment import OUTPUT_FORMATS, write_assessment
 from advisor.render.output import write_text
@@ -68,10 +68,11 @@ def offer_to_save(state: Interview, save: str | None) -> str | None:
               help="How you write decimals: 'comma' (2,5 and 1.234,5), 'point' (2.5 and "
                    "1,234.5), or 'auto': read what is clear and ask again when an entry such as "
                    "2.500 could mean either.")
+@as_of_option
 @pass_settings
 @click.pass_context
 def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: str,
-                output: str | None, start: str | None, decimal: str) -> None:
+                output: str | None, start: str | None, decimal: str, as_of=None) -> None:
     """Answer a short questionnaire and get the advice.
 
     Only questions whose answer can still change the advice are asked. Type ? at any question
@@ -98,9 +99,10 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
             click.echo("\ninterrupted; nothing was written", err=True)
         ctx.exit(130)
     if fmt == "json":   # as `evaluate --format json`: every standard's explanation included
-        assessment = explain_all(state.profile(), None, rules=rb, engine=settings.engine)
+        assessment = explain_all(state.profile(), None, rules=rb, engine=settings.engine,
+                                 as_of=as_of)
     else:
-        assessment = evaluate(state.profile(), rules=rb, engine=settings.engine)
+        assessment = evaluate(state.profile(), rules=rb, engine=settings.engine, as_of=as_of)
     if save:
         write_text(save, profile_yaml(state))
         click.echo(f"Saved your answers to {save}; `iso-advisor evaluate {save}` gives this "

@@ -1,6 +1,7 @@
 """`iso-advisor batch`: score many profiles into one table or stream (contract §3 and §5)."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Iterable, Iterator, TypeVar
 
@@ -83,7 +84,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
                   output: str | None, jobs: int | None, summary: bool, sheet: str | None,
                   delimiter: str | None, encoding: str | None, id_column: str | None,
                   keep_columns: bool, reports: str | None, report_format: str,
-                  excel: str | None, as_of: str | None, day_rate: str | None) -> None:
+                  excel: str | None, as_of: dt.date | None, day_rate: str | None) -> None:
     """Score every profile in INPUT files and folders (.yaml, .yml, .json, .jsonl, .csv, .tsv,
     .xlsx).
 
@@ -91,6 +92,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
     an error; the others are still scored, and the exit code is 1. Every data row of a
     spreadsheet is one record, so scored + failed is the number of rows read.
     """
+    from advisor.advice.assess import as_of_date, record_fields, rulebase
     from advisor.advice.batch import BATCH_SUFFIXES, default_jobs, score_paths_for_output
     from advisor.inputs.tables import TableOptions
     from advisor.render.batch import (BATCH_FORMATS, excel_delimiter, failure_report,
@@ -107,6 +109,7 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
         raise click.UsageError("--excel shapes CSV output; use it with --format csv")
     if fmt == "xlsx" and output in (None, "-") and sys.stdout.isatty():
         raise click.UsageError("--format xlsx writes a binary workbook: give --output FILE")
+    as_of = as_of_date(as_of)            # one date for the whole batch, even across midnight
     report = None
     if reports is not None:
         from advisor.render.report import as_html as report
@@ -133,7 +136,9 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
             from advisor.render.portfolio import write_portfolio_html
             portfolio = write_portfolio_html(results, stream)
         else:
-            portfolio = write_batch(results, stream, fmt, summary=summary,
+            rb = rulebase(settings.rules)
+            record = {"rulebase_version": rb.version, **record_fields(rb, settings.engine, as_of)}
+            portfolio = write_batch(results, stream, fmt, summary=summary, record=record,
                                     excel=excel_delimiter(excel) if excel else None)
     if summary and (detailed or BATCH_FORMATS[fmt].summary_on_stderr):
         click.echo(summary_text(portfolio), err=True)

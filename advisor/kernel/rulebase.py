@@ -170,6 +170,9 @@ class RuleBase:
     data: dict[str, Any] = field(default_factory=dict)   # the schema's data files, parsed
     types: dict[str, FieldType] = field(default_factory=dict)   # what a `when:` may test
     context: Context | None = None     # the schema's reading of the data files (e.g. the catalog)
+    content_digest: str = ""     # "sha256:" + the full SHA-256 whose first 16 digits are `digest`:
+    #                              what decision records cite (names and contents of the rule
+    #                              files in name order, line endings normalised, and the base's)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -268,7 +271,8 @@ def _read(folder: Path) -> RuleBase:
             data = file.read_bytes()
         except OSError as exc:
             raise RuleBaseError([Problem(f"cannot be read: {exc.strerror}", source=str(file))])
-        digest.update(file.name.encode() + b"\0" + data + b"\0")
+        # line endings normalised: a Windows checkout of the same rules has the same identity
+        digest.update(file.name.encode() + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
         texts[file.name] = data
     base = _extended_base(texts.get("rulebase.yaml", b""), folder)
     if base is not None:                 # an overlay's identity includes the rule base it extends
@@ -466,7 +470,7 @@ class _Loader:
                         [i for layer in strata for i in layer], strata,
                         data_files.get("effort.yaml") or {}, self.sets,
                         changelog.read_text("utf-8") if changelog.is_file() else "", kind,
-                        data_files, self.types, context)
+                        data_files, self.types, context, "sha256:" + self.digest)
 
     def extend(self, meta: dict) -> dict | None:
         """Add the texts of the rule base `extends:` names; its rulebase.yaml, or None."""

@@ -40,8 +40,7 @@ def _plan(assessment: Assessment) -> list[Recommendation]:
 
 def as_text(assessment: Assessment) -> str:
     lines = [f"ISO management-system advice for {assessment.organization}",
-             f"(rule base {assessment.rulebase_version}"
-             + (f", as of {assessment.as_of})" if assessment.as_of else ")"), ""]
+             f"(rule base {assessment.rulebase_version}, as of {assessment.as_of})", ""]
     plan = _plan(assessment)
     if plan:
         lines.append("Plan, in order:")
@@ -101,7 +100,7 @@ _cell = markdown              # rule ids and field names go in code spans: they 
 
 def as_markdown(assessment: Assessment) -> str:
     lines = [f"# ISO management-system advice for {_cell(assessment.organization)}", "",
-             f"Rule base {_cell(assessment.rulebase_version)}.", ""]
+             f"Rule base {_cell(assessment.rulebase_version)}, as of {assessment.as_of}.", ""]
     plan = _plan(assessment)
     if plan:
         lines += ["## Plan", "", "| # | Standard | Decision | Effort |", "|---|---|---|---|"]

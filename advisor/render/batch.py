@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from typing import IO, Iterable, Union
+from typing import IO, Any, Iterable, Mapping, Union
 
 from advisor.advice import catalog
 from advisor.advice.batch import (BatchError, Portfolio, Result, Scored, brief,
@@ -59,8 +59,12 @@ class BatchFormat:
     summary_on_stderr = True
     needs_json = False              # records embed the whole assessment as JSON
 
-    def __init__(self, summary: bool = False):
+    def __init__(self, summary: bool = False, record: Mapping[str, Any] | None = None):
         self.summary = summary
+        #: What every JSON record states about how it was made (as_of, rule base digest, ...),
+        #: so that a record that could not be scored says so too; pre-encoded once.
+        self.provenance = "".join(f"{json.dumps(k)}: {json.dumps(v, default=str)}, "
+                                  for k, v in (record or {}).items())
 
     def header(self, first: Row | None) -> str:
         """Written before the first record, which tells whether records carry ids and kept
@@ -77,8 +81,9 @@ class BatchFormat:
 class CsvFormat(BatchFormat):
     """Contract §5: source, organization, one decision column per standard, top_priority, error."""
 
-    def __init__(self, summary: bool = False, excel: str | None = None):
-        super().__init__(summary)
+    def __init__(self, summary: bool = False, record: Mapping[str, Any] | None = None,
+                 excel: str | None = None):
+        super().__init__(summary, record)
         self._buffer = io.StringIO()
         self._excel = excel
         self._writer = csv.writer(self._buffer, lineterminator="\r\n" if excel else "\n",
@@ -120,14 +125,16 @@ class CsvFormat(BatchFormat):
         return self._row(cells)
 
 
-def record_json(source: str, result: Row) -> str:
-    """One record as compact JSON: source and organization, then `assessment` or `error`."""
+def record_json(source: str, result: Row, provenance: str = "") -> str:
+    """One record as compact JSON: source, id and kept columns when given, organization, the
+    pre-encoded `provenance` keys, then `assessment` or `error`."""
     head = f'{{"source": {json.dumps(source, ensure_ascii=False)}, '
     if result.record_id is not None:
         head += f'"id": {json.dumps(result.record_id, ensure_ascii=False)}, '
     if result.columns:
         head += f'"columns": {json.dumps(dict(result.columns), ensure_ascii=False)}, '
-    head += f'"organization": {json.dumps(_organization(result) or None, ensure_ascii=False)}, '
+    head += (f'"organization": {json.dumps(_organization(result) or None, ensure_ascii=False)}, '
+             + provenance)
     if isinstance(result, BatchError):
         return head + f'"error": {json.dumps(result.to_dict(listed_once=True), ensure_ascii=False)}}}'
     return head + f'"assessment": {result.json}}}'
@@ -137,7 +144,7 @@ class JsonlFormat(BatchFormat):
     needs_json = True
 
     def record(self, source: str, result: Row) -> str:
-        return record_json(source, result) + "\n"
+        return record_json(source, result, self.provenance) + "\n"
 
 
 class JsonFormat(BatchFormat):
@@ -146,8 +153,8 @@ class JsonFormat(BatchFormat):
     summary_on_stderr = False
     needs_json = True
 
-    def __init__(self, summary: bool = False):
-        super().__init__(summary)
+    def __init__(self, summary: bool = False, record: Mapping[str, Any] | None = None):
+        super().__init__(summary, record)
         self._first = True
 
     def header(self, first: Row | None) -> str:
@@ -156,7 +163,7 @@ class JsonFormat(BatchFormat):
     def record(self, source: str, result: Row) -> str:
         separator = "\n" if self._first else ",\n"
         self._first = False
-        return separator + record_json(source, result)
+        return separator + record_json(source, result, self.provenance)
 
     def footer(self, portfolio: Portfolio) -> str:
         close = "]" if self._first else "\n]"
@@ -297,11 +304,14 @@ def excel_delimiter(choice: str) -> str:
 
 
 def write_batch(results: Iterable[tuple[str, Result | Scored]], stream: IO[str], fmt: str, *,
-                summary: bool = False, excel: str | None = None) -> Portfolio:
+                summary: bool = False, excel: str | None = None,
+                record: Mapping[str, Any] | None = None) -> Portfolio:
     """Render `(source, result)` pairs to `stream` as they come; the portfolio they add up to.
     Results may come as assessments or, cheaper, as `Scored` (with JSON where the format
-    `needs_json`)."""
-    renderer = BATCH_FORMATS[fmt](summary, excel=excel) if excel else BATCH_FORMATS[fmt](summary)
+    `needs_json`). `record` (`advisor.advice.assess.record_fields`) is stated in every JSON
+    record, scored or not."""
+    renderer = (BATCH_FORMATS[fmt](summary, record, excel=excel) if excel
+                else BATCH_FORMATS[fmt](summary, record))
     portfolio = Portfolio(detailed=summary)
     started = False
     for source, result in results:

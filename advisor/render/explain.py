@@ -8,6 +8,7 @@ from typing import Callable
 from advisor.render.escape import markdown, terminal
 from advisor.advice.assess import _show
 from advisor.advice.explain import Explanation, ExplainedAssessment, WhatIf, _word
+from advisor.advice.models import RECORD_KEYS
 from advisor.render.assessment import WORDS
 
 MAX_LINES = 12       # what-if lines shown in text and markdown; JSON has them all
@@ -70,7 +71,8 @@ def _sections(e: Explanation) -> list[tuple[str, list[str]]]:
 def as_text(assessment: ExplainedAssessment) -> str:
     lines = []
     for e in assessment.explanations:
-        lines += [_header(assessment, e), f"(rule base {assessment.rulebase_version})", ""]
+        lines += [_header(assessment, e),
+                  f"(rule base {assessment.rulebase_version}, as of {assessment.as_of})", ""]
         for title, items in _sections(e):
             lines.append(f"{title}:")
             for item in items:
@@ -85,7 +87,8 @@ def as_markdown(assessment: ExplainedAssessment) -> str:
     lines = []
     for e in assessment.explanations:
         lines += [f"# {markdown(_header(assessment, e))}", "",
-                  f"Rule base {markdown(assessment.rulebase_version)}.", ""]
+                  f"Rule base {markdown(assessment.rulebase_version)}, as of {assessment.as_of}.",
+                  ""]
         for title, items in _sections(e):
             lines += [f"## {title}", ""]
             for item in items:
@@ -99,6 +102,7 @@ def as_markdown(assessment: ExplainedAssessment) -> str:
 def as_json(assessment: ExplainedAssessment) -> str:
     data = {"organization": assessment.organization,
             "rulebase_version": assessment.rulebase_version,
+            **assessment.model_dump(mode="json", include=set(RECORD_KEYS)),
             "explanation": assessment.explanations[0].model_dump(mode="json")}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
