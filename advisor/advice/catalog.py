@@ -453,3 +453,18 @@ def of(rb: Any) -> Catalog:
     """The catalog of a loaded rule base (its context's payload), else the shipped one."""
     payload = getattr(getattr(rb, "context", None), "payload", None)
     return payload if isinstance(payload, Catalog) else shipped()
+
+
+def describe() -> list[dict]:
+    """The active catalog as data for integrations (`standards --format json`,
+    `GET /v1/standards`): the certifiable standards, then the guidance standards with why they
+    cannot be certified, then related standards outside the catalog."""
+    cat = active()
+    return ([{"standard": s.name, "title": s.title, "purpose": s.purpose,
+              "harmonized_structure": s.harmonized_structure, "sectors": list(s.fit_sectors),
+              "scheme_owner": s.scheme_owner, "certified_by": s.certified_by,
+              "audit_time": s.audit_time} for s in cat.STANDARDS]
+            + [{"standard": name, "guidance_only": True, "why": why}
+               for name, why in cat.GUIDANCE.items()]
+            + [{"standard": name, "related_to": entry["see"], "what": entry["is"]}
+               for name, entry in cat.RELATED.items()])

@@ -30,7 +30,8 @@ from advisor.render.output import write_text
 
 #: Commands defined in their own modules, imported only when used (keeps start-up fast).
 LAZY_COMMANDS = {"ask": "advisor.cli.ask", "batch": "advisor.cli.batch",
-                 "check-claim": "advisor.cli.claims", "rules": "advisor.cli.rules"}
+                 "check-claim": "advisor.cli.claims", "rules": "advisor.cli.rules",
+                 "serve": "advisor.cli.serve", "replay": "advisor.cli.replay"}
 
 
 @dataclass
@@ -231,16 +232,7 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
 def standards_command(fmt: str) -> None:
     """The catalog of standards, with what each is for."""
     if fmt == "json":
-        data = [{"standard": s.name, "title": s.title, "purpose": s.purpose,
-                 "harmonized_structure": s.harmonized_structure,
-                 "sectors": list(s.fit_sectors), "scheme_owner": s.scheme_owner,
-                 "certified_by": s.certified_by, "audit_time": s.audit_time}
-                for s in catalog.STANDARDS]
-        data += [{"standard": name, "guidance_only": True, "why": why}
-                 for name, why in catalog.GUIDANCE.items()]
-        data += [{"standard": name, "related_to": entry["see"], "what": entry["is"]}
-                 for name, entry in catalog.RELATED.items()]
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(catalog.describe(), indent=2))
         return
     width = max(len(s.name) for s in catalog.STANDARDS)
     for s in catalog.STANDARDS:
