@@ -336,7 +336,7 @@ def standards(request: Request) -> list[dict[str, Any]]:
 SchemaKind = Literal["profile", "assessment", "claim", "claim-check"]
 
 
-@router.get("/schemas/{kind}", response_model=dict[str, Any],
+@router.get("/schemas/{kind}", response_model=dict[str, Any], responses=_errors(422),
             summary="JSON Schema of a profile, assessment, claim or claim check")
 def json_schema(kind: SchemaKind) -> dict[str, Any]:
     """The same schema as `iso-advisor schema KIND` (JSON Schema 2020-12, with $schema, $id)."""
