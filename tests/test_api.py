@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from advisor.cli.app import cli
-from advisor.web.app import Limits, WebConfig
+from advisor.web.app import Limits, WebConfig, create_app
 
 from conftest import PROFILES, without_engine
-from live_server import LiveServer
+from webserver import running
 
 PROBLEM = "application/problem+json"
 ACME = {"name": "Acme", "sector": "construction", "employees": 80}
@@ -26,10 +26,15 @@ SMALL = Limits(max_body_bytes=20_000, max_upload_bytes=50_000, body_seconds=1.5,
                max_batch_profiles=5)
 
 
+class Server:
+    def __init__(self, url: str):
+        self.url, self.port = url, int(url.rsplit(":", 1)[1])
+
+
 @pytest.fixture(scope="module")
 def server():
-    with LiveServer(WebConfig(limits=SMALL)) as live:
-        yield live
+    with running(create_app(WebConfig(limits=SMALL))) as url:
+        yield Server(url)
 
 
 @pytest.fixture
@@ -258,7 +263,7 @@ def test_catalog_schemas_health_and_openapi(client):
 
 def test_an_api_key_guards_the_api_but_not_health():
     key = "k" * 24
-    with LiveServer(WebConfig(api_key=key)) as live, httpx.Client(base_url=live.url) as c:
+    with running(create_app(WebConfig(api_key=key))) as url, httpx.Client(base_url=url) as c:
         missing = problem(c.post("/v1/assessments", json=ACME), 401)
         assert "API key" in missing["detail"]
         assert c.post("/v1/assessments", json=ACME).headers["www-authenticate"].startswith("Bearer")

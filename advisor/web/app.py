@@ -155,7 +155,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 # -- middleware ---------------------------------------------------------------------------------
 
 class RequestLimits:
-    """Reads the whole request body before the app sees it, within the size limit and the time
+    """For the API (/v1): reads the whole request body before a route sees it, within the size limit and the time
     limit, then replays it: a huge body is refused with 413 (early, from Content-Length, when
     the client says), a slow one with 408, and the routes never wait on a client."""
 
@@ -163,7 +163,8 @@ class RequestLimits:
         self.app, self.limits = app, limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS") or \
+                not scope["path"].startswith("/v1/"):      # the pages keep their own limits
             await self.app(scope, receive, send)
             return
         limit = (self.limits.max_upload_bytes if scope["path"].rstrip("/") == "/v1/batch"
