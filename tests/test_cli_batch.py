@@ -433,3 +433,8 @@ def test_json_records_state_how_they_were_made_even_when_they_failed(fmt):
 def test_a_bad_as_of_is_a_usage_error():
     result = run(MIXED, "--as-of", "2026-6-31")
     assert result.exit_code == 2 and "'--as-of'" in result.stderr
+
+
+def test_markdown_states_how_the_batch_was_scored():
+    text = run(MIXED, "--format", "markdown", "--as-of", "2026-06-30").stdout
+    assert "Scored as of 2026-06-30 with rule base " in text and "(sha256:" in text

@@ -65,6 +65,7 @@ class BatchFormat:
         #: so that a record that could not be scored says so too; pre-encoded once.
         self.provenance = "".join(f"{json.dumps(k)}: {json.dumps(v, default=str)}, "
                                   for k, v in (record or {}).items())
+        self.made = dict(record or {})
 
     def header(self, first: Row | None) -> str:
         """Written before the first record, which tells whether records carry ids and kept
@@ -199,9 +200,13 @@ class MarkdownFormat(BatchFormat):
         return "| " + " | ".join(_cell(c) for c in cells) + " |\n"
 
     def footer(self, portfolio: Portfolio) -> str:
+        made = self.made
+        stated = (f"\nScored as of {made['as_of']} with rule base {made.get('rulebase_version')} "
+                  f"({made.get('rulebase_digest')}), iso-advisor {made.get('advisor_version')}.\n"
+                  if "as_of" in made else "")
         if not self.summary:
-            return ""
-        lines = ["", "## Portfolio summary", "",
+            return stated
+        lines = [stated.rstrip("\n"), "", "## Portfolio summary", "",
                  f"{portfolio.scored} profiles scored, {portfolio.failed} failed.", "",
                  "| standard | certify | implement | not needed | most common reasons |",
                  "|---|---|---|---|---|"]
