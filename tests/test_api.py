@@ -259,6 +259,10 @@ def test_catalog_schemas_health_and_openapi(client):
     errors = document["paths"]["/v1/assessments"]["post"]["responses"]["422"]["content"]
     assert list(errors) == ["application/problem+json"]
     assert client.get("/").status_code == 200 and "iso-advisor" in client.get("/").text
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert "/v1/assessments" in docs.text and "application/problem+json" in docs.text
+    assert "<script" not in docs.text and "cdn" not in docs.text.lower()   # works offline
 
 
 def test_an_api_key_guards_the_api_but_not_health():

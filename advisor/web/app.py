@@ -30,8 +30,9 @@ from advisor.web.problems import (ProblemDetails, from_advisor_error, from_valid
 
 log = logging.getLogger("iso-advisor.web")
 
-#: Modules whose `router` is included, in order: the API, then the pages (the questionnaire).
-ROUTERS = ("advisor.web.api", "advisor.web.pages")
+#: Modules whose `router` is included, in order: the API, its reference page, then the pages
+#: (the questionnaire).
+ROUTERS = ("advisor.web.api", "advisor.web.docs", "advisor.web.pages")
 API_KEY_ENV = "ISO_ADVISOR_API_KEY"
 
 
@@ -70,7 +71,7 @@ def create_app(config: WebConfig | None = None) -> FastAPI:
                           "leave, in what order, and why; and whether a supplier's "
                           "certification claim is credible.",
                   description=_DESCRIPTION.format(limits=config.limits),
-                  separate_input_output_schemas=False)
+                  separate_input_output_schemas=False, docs_url=None, redoc_url=None)
     app.state.config = config
     app.state.engine = engine
     _add_error_handlers(app)
