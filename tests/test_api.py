@@ -91,7 +91,6 @@ def test_field_problems_are_the_clis(client, tmp_path):
     (b'{"name": "Acme",', 400, "is not valid JSON"),
     (b"", 400, "is empty"),
     (b"\xff\xfe\x00junk\x00", 400, ""),
-    (b"[" * 5000 + b"]" * 5000, 400, "nested too deeply"),
     (b'{"name": "A", "name": "B", "sector": "retail", "employees": 3}', 400, "twice"),
     (b"[1, 2]", 422, "must be a mapping"),
     (b'"just text"', 422, "must be a mapping"),
@@ -101,6 +100,16 @@ def test_unreadable_bodies_are_4xx_problems(client, body, status, words):
     answer = client.post("/v1/assessments", content=body,
                          headers={"content-type": "application/json"})
     assert words in problem(answer, status)["detail"] + json.dumps(answer.json()["problems"])
+
+
+def test_deeply_nested_bodies_are_4xx_problems(client):
+    """Python 3.11 reads 5,000 levels as "nested too deeply" (400); 3.13's parser reads them,
+    and the list is then no profile (422): a problem either way, never a server error."""
+    answer = client.post("/v1/assessments", content=b"[" * 5000 + b"]" * 5000,
+                         headers={"content-type": "application/json"})
+    body = problem(answer, answer.status_code)
+    assert answer.status_code in (400, 422)
+    assert "nested too deeply" in body["detail"] or "must be a mapping" in body["detail"]
 
 
 @pytest.mark.parametrize("media", ["text/plain", "application/x-www-form-urlencoded",
