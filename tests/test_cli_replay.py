@@ -148,3 +148,26 @@ def test_error_records_are_skipped_and_unreadable_inputs_refused(tmp_path):
     empty = tmp_path / "empty.json"
     empty.write_text("[]")
     assert run("replay", str(empty)).exit_code == 1
+
+
+def test_a_rule_changed_in_an_overlay_shows_the_difference(samples, tmp_path):
+    """A consultant's overlay (extends: shipped) that replaces tender-gate so that a tender's
+    certificate demand only asks for implementing: replay names what that changes."""
+    import yaml
+    shipped = yaml.safe_load((shipped_rules_dir() / "hard_demands.yaml").read_text())
+    gate = next(r for r in shipped["rules"] if r["id"] == "tender-gate")
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "rulebase.yaml").write_text('extends: shipped\nversion: "2026.11-test.1"\n')
+    changed = {**gate, "then": {**gate["then"], "recommend": "implement"}}
+    (overlay / "tenders.yaml").write_text(yaml.safe_dump({"rules": [changed]}, sort_keys=False))
+    result = run("--rules", str(overlay), "replay", "--ignore-rulebase",
+                 str(samples / "samples.jsonl"))
+    assert result.exit_code == 1, result.stdout
+    assert "note: made with another rule base: 2026.11 (sha256:" in result.stdout
+    assert "replayed with 2026.11-test.1 (sha256:" in result.stdout
+    block = result.stdout.split("(Rheinbau Bauunternehmung GmbH): DIFFERS", 1)[1].split("\n/", 1)[0]
+    assert "ISO 9001: reasons [tender-gate, tender-quality, b2b-quality] -> " in block
+    differ = result.stdout.count("DIFFERS")
+    assert 1 <= differ < len(PROFILES)          # profiles without tender demands are unchanged
+    assert result.stdout.count("same decisions") == len(PROFILES) - differ
