@@ -30,6 +30,8 @@ def test_an_assessment_records_how_it_was_made():
     assert a.rulebase_version == load().version
     assert a.rulebase_digest == load().content_digest
     assert a.rulebase_digest.startswith("sha256:") and len(a.rulebase_digest) == 7 + 64
+    for day in ("2025-01-01", "2027-12-01"):       # dated rules: the digest of the whole base
+        assert evaluate(PROFILE, as_of=day).rulebase_digest == a.rulebase_digest
 
 
 def test_the_record_holds_the_normalised_profile():

@@ -200,7 +200,7 @@ class RuleBase:
                 self.path, self.version, f"{self.digest}d{tag}", self.facts,
                 [r for r in self.rules if r.id in keep], [i for layer in strata for i in layer],
                 strata, self.effort, self.sets, self.changelog, self.kind, self.data, self.types,
-                self.context)
+                self.context, self.content_digest)   # records cite the whole rule base, + as_of
         return views[keep]
 
 
