@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 import logging
+import re
 import threading
 from pathlib import Path
 from typing import Any, Callable
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from fastapi import APIRouter
@@ -48,6 +50,19 @@ _env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
                    trim_blocks=True, lstrip_blocks=True)
 
 
+def _paragraphs(text: str | None) -> list[str]:
+    """Paragraphs of a plain description (separated by blank lines), each on one line."""
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text or "") if block.strip()]
+
+
+def _code_spans(text: str | None) -> Markup:
+    """`text` escaped, with its `code` spans (the descriptions' only markup) as <code>."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text or ""))))
+
+
+_env.filters.update(paragraphs=_paragraphs, code_spans=_code_spans)
+
+
 class Questionnaire:
     """The pages' view of one rule base: relevance is worked out once and shared (with a lock:
     its caches are not made for concurrent writers)."""
@@ -62,12 +77,13 @@ class Questionnaire:
         return tokens.decode(token, self.relevance)
 
 
-def _page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page from advisor/web/templates (autoescaped)."""
     return HTMLResponse(_env.get_template(template).render(**context), status_code=status)
 
 
 def _problem_page(message: str, status: int, token: str = "") -> HTMLResponse:
-    return _page("problem.html", status, message=message, token=token)
+    return page("problem.html", status, message=message, token=token)
 
 
 def _url(path: str, state: Interview | None = None, **params: str) -> str:
@@ -126,7 +142,7 @@ def _preview(qn: Questionnaire, state: Interview) -> list[dict[str, str]] | None
             for r in assessment.recommendations if r.priority is not None]
 
 
-def _question_page(qn: Questionnaire, state: Interview, name: str, *, status: int = 200,
+def _questionpage(qn: Questionnaire, state: Interview, name: str, *, status: int = 200,
                    error: str = "", suggestions: tuple[str, ...] = (), typed: str | None = None,
                    confirm: str = "") -> HTMLResponse:
     q = QUESTIONS[name]
@@ -146,7 +162,7 @@ def _question_page(qn: Questionnaire, state: Interview, name: str, *, status: in
         options = [{"value": "yes", "label": "Yes", "id": "opt-1"},
                    {"value": "no", "label": "No", "id": "opt-2"}]
     token = tokens.encode(state)
-    return _page("question.html", status, q=q, name=name, token=token, progress=progress,
+    return page("question.html", status, q=q, name=name, token=token, progress=progress,
                  effects=eff, options=options, chosen=chosen, error=error,
                  suggestions=suggestions, confirm=confirm,
                  text=typed if typed is not None else _text_value(state, name),
@@ -181,7 +197,7 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
 
     async def home(qn: Questionnaire, request: Request) -> Response:
         state = qn.state(request)
-        return _page("start.html", token=tokens.encode(state) if state.answers else "",
+        return page("start.html", token=tokens.encode(state) if state.answers else "",
                      decimal=state.decimal, resume=_url(_next(qn, state), state)
                      if state.answers else "", styles=DECIMAL_STYLES)
 
@@ -195,7 +211,7 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
         name = request.path_params["field"]
         if name not in QUESTIONS:
             return _problem_page(f"There is no question '{name}'.", 404)
-        return _question_page(qn, qn.state(request), name)
+        return _questionpage(qn, qn.state(request), name)
 
     async def ask_post(qn: Questionnaire, request: Request) -> Response:
         name = request.path_params["field"]
@@ -223,10 +239,10 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
                 value, confirm, shown_text = answer.value, answer.confirm, typed
         except AdvisorError as exc:
             problem = exc.problems[0]
-            return _question_page(qn, state, name, status=422, error=problem.message,
+            return _questionpage(qn, state, name, status=422, error=problem.message,
                                   suggestions=problem.suggestions, typed=typed)
         if confirm is not None and str(form.get("confirmed", "")) != shown_text:
-            return _question_page(qn, state, name, confirm=confirm, typed=typed)
+            return _questionpage(qn, state, name, confirm=confirm, typed=typed)
         with qn.lock:
             state.record(name, DONT_KNOW_ANSWER if value is DONT_KNOW_ANSWER else value)
             following = state.following(name)
@@ -239,7 +255,7 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
             rows = [{"short": QUESTIONS[n].short, "shown": _display(state, n),
                      "change": _url(f"/ask/{n}", state), "name": n} for n in FIELDS]
             todo = _next(qn, state) if not state.complete() else None
-        return _page("review.html", rows=rows, token=tokens.encode(state),
+        return page("review.html", rows=rows, token=tokens.encode(state),
                      complete=state.complete(), report=_url("/report", state),
                      missing=_url(todo, state) if todo else "",
                      save=_url("/download/profile.yaml", state),
@@ -296,7 +312,7 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
     async def _resume(qn: Questionnaire, form: Any) -> Response:
         upload = form.get("profile")
         if upload is None or isinstance(upload, str) or not upload.filename:
-            return _page("start.html", 422, token="", decimal="auto", resume="",
+            return page("start.html", 422, token="", decimal="auto", resume="",
                          styles=DECIMAL_STYLES, upload_error="Choose a saved profile file "
                          "(.yaml, .yml or .json) first.")
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
@@ -313,7 +329,7 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
         except (AdvisorError, UnicodeError, yaml.YAMLError) as exc:
             message = "; ".join(str(p) for p in exc.problems[:3]) if isinstance(
                 exc, AdvisorError) else "is not UTF-8 text or not valid YAML"
-            return _page("start.html", 422, token="", decimal="auto", resume="",
+            return page("start.html", 422, token="", decimal="auto", resume="",
                          styles=DECIMAL_STYLES, upload_error=f"{upload.filename}: {message}"
                          if not message.startswith(upload.filename) else message)
         return RedirectResponse(_url(_next(qn, state), state), status_code=303)
