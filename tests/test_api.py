@@ -299,3 +299,25 @@ def test_concurrent_clients_get_the_sequential_answers(server):
             return c.post("/v1/assessments", params={"as_of": "2026-06-30"}, json=p).text
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         assert list(pool.map(ask, profiles)) == expected
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_batch_from_a_workbook_upload_names_sheet_and_row(client, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Clients"
+    for row in (["name", "sector", "employees"], ["Alpha", "retail", 5],
+                ["Beta", "retale", 5], ["Gamma", "software_saas", 40]):
+        sheet.append(row)
+    path = tmp_path / "clients.xlsx"
+    book.save(path)
+    for sent in ({"files": {"file": ("clients.xlsx", path.read_bytes(), XLSX)}},
+                 {"content": path.read_bytes(), "headers": {"content-type": XLSX}}):
+        records = _lines(client.post("/v1/batch", **sent))
+        assert [r["organization"] for r in records] == ["Alpha", "Beta", "Gamma"]
+        assert [("error" in r) for r in records] == [False, True, False]
+        assert "sheet 'Clients', row 3" in records[1]["source"]
+        assert records[1]["error"]["problems"][0]["suggestions"] == ["retail"]

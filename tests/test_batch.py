@@ -135,10 +135,10 @@ def test_errors_are_records_in_place_and_name_file_row_and_field():
         f"{MIXED}/b-list.yml, item 2", f"{MIXED}/c-list.json, item 2",
         f"{MIXED}/d-lines.jsonl, line 2, column 37", f"{MIXED}/e-sheet.csv, row 3"])
     bank = failed[f"{MIXED}/e-sheet.csv, row 3"]
-    assert bank.organization == "Golf Bank"
+    assert bank.organization == "Golf Casino"
     assert bank.problems[0].field == "sector" and "valid:" in str(bank.problems[0])
     assert str(bank.problems[0]).startswith(f"{MIXED}/e-sheet.csv, row 3: field 'sector'")
-    assert bank.message().startswith("field 'sector': 'banking' is not valid")
+    assert bank.message().startswith("field 'sector': 'gambling' is not valid")
     typo = failed[f"{MIXED}/c-list.json, item 2"]
     assert {p.field for p in typo.problems} == {"secter", "sector"}
 

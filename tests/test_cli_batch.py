@@ -37,8 +37,8 @@ def test_csv_has_the_contract_columns_and_one_row_per_profile():
     good = table[0]
     assert good["source"].endswith("a-single.yaml") and good["error"] == ""
     assert good["ISO 9001"] == "certify" and good["top_priority"]
-    bank = next(r for r in table if r["organization"] == "Golf Bank")
-    assert bank["ISO 9001"] == "" and bank["error"].startswith("field 'sector': 'banking'")
+    bank = next(r for r in table if r["organization"] == "Golf Casino")
+    assert bank["ISO 9001"] == "" and bank["error"].startswith("field 'sector': 'gambling'")
 
 
 def test_failures_are_summarised_on_stderr_with_file_row_field_and_valid_values():
@@ -48,7 +48,7 @@ def test_failures_are_summarised_on_stderr_with_file_row_field_and_valid_values(
     for where in FAILED:
         assert any(where in line for line in lines[1:]), where
     bank = next(line for line in lines if "e-sheet.csv, row 3" in line)
-    assert "field 'sector'" in bank and "did you mean 'mining'?" in bank
+    assert "field 'sector'" in bank and "did you mean" not in bank    # no guess for an unrelated word
     assert "(valid:" not in bank                     # listed once for the run, not per row
     assert lines[-1].startswith("valid values for sector: aerospace_defence, ")
     assert "Traceback" not in result.output
@@ -108,7 +108,7 @@ def test_all_good_exits_zero_and_writes_the_output_file(tmp_path):
 @pytest.mark.slow
 def test_jobs_give_the_same_bytes(tmp_path):
     lines = ["name,sector,employees,bids_for_tenders,tender_requirements,countries"]
-    sectors = ["construction", "retail", "software_saas", "manufacturing", "banking"]
+    sectors = ["construction", "retail", "software_saas", "manufacturing", "gambling"]
     lines += [f"Org {n},{sectors[n % 5]},{n % 300 + 1},{n % 2 == 0},ISO 9001;ISO 14001,DE;FR"
               for n in range(150)]                   # more than two chunks: the pool runs
     source = tmp_path / "many.csv"
@@ -239,7 +239,7 @@ def client_workbook(tmp_path, rows):
 
 CLIENTS = [["K-1", "Rheinbau GmbH", "construction", 80, True, "ISO 9001; ISO 45001", "DE"],
            ["K-2", "@SUM(1+1)*cmd|' /C calc'!A0", "retail", 12, False, None, "FR"],
-           ["K-3", "Bank AG", "banking", 50, None, None, "DE"],
+           ["K-3", "Casino AG", "gambling", 50, None, None, "DE"],
            ["K-4", "Müller Metall", "manufacturing", 45, None, None, "DE"]]
 
 
@@ -264,7 +264,7 @@ def test_xlsx_in_and_out(tmp_path):
     injected = rows["K-2"][2]
     assert injected.value == "@SUM(1+1)*cmd|' /C calc'!A0" and injected.data_type == "s"
     assert injected.quotePrefix
-    assert "'banking' is not valid" in rows["K-3"][header.index("Error")].value
+    assert "'gambling' is not valid" in rows["K-3"][header.index("Error")].value
     plan = list(book["Plan"].iter_rows(min_row=2, values_only=True))
     assert ("K-1", "Rheinbau GmbH", 1) == plan[0][:3] and plan[0][4] == "CERTIFY"
     assert "tender-gate" in plan[0][-1]
@@ -272,7 +272,7 @@ def test_xlsx_in_and_out(tmp_path):
     assert effort["K-1"][2] >= 2 and effort["K-1"][4] > 0       # standards, audit days
     errors = list(book["Errors"].iter_rows(min_row=2, values_only=True))
     assert errors[0][:4] == ("K-3", f"{tmp_path / 'clients.xlsx'}, sheet 'Clients', row 5",
-                             "Bank AG", "sector")
+                             "Casino AG", "sector")
     assert any(r and r[0] == "sector" and "aerospace_defence" in r[1] for r in errors)
     summary = book["Summary"]
     assert summary["A1"].value.startswith("Portfolio: 3 clients scored, 1 could not be scored")
@@ -308,7 +308,7 @@ def test_html_portfolio_report_is_self_contained(tmp_path):
     assert page.count("<svg") == 3 and 'id="hatch"' in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "<script" not in page
-    assert "Bank AG" in page and "&#x27;banking&#x27;" in page
+    assert "Casino AG" in page and "&#x27;gambling&#x27;" in page
     assert "3</b>clients scored" in page and "@SUM(1+1)*cmd|&#x27; /C calc&#x27;!A0" in page
 
 
