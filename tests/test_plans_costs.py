@@ -183,6 +183,21 @@ def test_every_reason_reads_like_the_decision_it_sits_under(name):
             assert said == {rec.decision} or (rec.decision == "implement" and said == {"implement"})
 
 
+def test_a_law_that_needs_the_system_stays_beside_a_certify_decision():
+    """A German cloud provider of medium size by its finances: buyers want the certificate,
+    NIS2 (likely) wants the measures; the NIS2 reason is kept, apart, under the certify decision."""
+    cloud = {"name": "Wolke GmbH", "sector": "software_saas", "employees": 30, "countries": ["DE"],
+             "activities": ["cloud_provider"], "customer_types": ["businesses"],
+             "turnover_eur_m": 20, "balance_sheet_eur_m": 15}
+    rec = evaluate(cloud, as_of=DAY).recommendation("ISO/IEC 27001")
+    assert rec.decision == "certify" and [r.rule for r in rec.reasons] == ["b2b-infosec"]
+    assert [r.rule for r in rec.also] == ["nis2-security-likely"]
+    alone = evaluate({**cloud, "customer_types": ["consumers"]}, as_of=DAY)
+    rec = alone.recommendation("ISO/IEC 27001")
+    assert rec.decision == "implement" and rec.also == []
+    assert "nis2-security-likely" in [r.rule for r in rec.reasons]
+
+
 # -- audit time: each scheme's table against its published figures ----------------------------
 
 @pytest.mark.parametrize("employees, published", [

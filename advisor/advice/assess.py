@@ -221,7 +221,7 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
         elif c.kind == "scheme":
             schemes.setdefault(dict(c.values)["scheme"], []).append(inst)
 
-    entries: dict[str, tuple] = {}      # name -> (decision, currently, reasons, effort, notes)
+    entries: dict[str, tuple] = {}  # name -> (decision, currently, reasons, also, effort, notes)
     keys: dict[str, tuple] = {}
     in_force = run.fact["certified"]                  # certificates in place as of the date
     lapsed = set(run.fact.get("certificates_lapsed") or ())
@@ -236,9 +236,11 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
                      "implemented" if name in profile.implemented or name in lapsed else "none")
         standard_recs, standard_limits = recs.get(name, ()), limits.get(name, ())
         # a reason's wording matches the decision it sits under: a rule that recommended more
-        # (certify, capped by a limit) or less (implement, outweighed) is not shown under it
-        supporting = [i for i in sorted(standard_recs, key=_by_strength)
-                      if i.conclusion.decision == decision]
+        # (certify, capped by a limit) is not shown under it; one that recommended less
+        # (implement, under certify) is kept apart in `also`
+        ordered = sorted(standard_recs, key=_by_strength)
+        supporting = [i for i in ordered if i.conclusion.decision == decision]
+        weaker = [i for i in ordered if RANK[i.conclusion.decision] < RANK[decision]]
         if decision != "certify" and standard_limits and any(
                 RANK[i.conclusion.decision] > RANK[decision] for i in standard_recs):
             supporting = [*standard_limits, *supporting]
@@ -248,7 +250,8 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
             months = effort.typical_months[0] if effort else 0
             keys[name] = _sort_key(name, standard_recs, profile, months, in_place,
                                    harmonized_in_place, risks) + (0,)
-        entries[name] = (decision, currently, [reason(i, run) for i in supporting], effort,
+        entries[name] = (decision, currently, [reason(i, run) for i in supporting],
+                         [reason(i, run) for i in weaker], effort,
                          [reason(i, run) for i in notes.get(name, ())])
     covered: dict[str, str] = {}
     for name in list(keys):   # a covered base standard goes right after the one that covers it
@@ -261,11 +264,11 @@ def assess(rb: RuleBase, profile: Profile, run: Run, *, with_unknowns: bool = Tr
     checks = {c.standard: c for c in run.certificates}
     recommendations = []
     for name in [*ranked, *(n for n in catalog.NAMES if n not in priority)]:
-        decision, currently, reasons, effort, standard_notes = entries[name]
+        decision, currently, reasons, also, effort, standard_notes = entries[name]
         recommendations.append(Recommendation.trusted(
             standard=name, title=catalog.BY_NAME[name].title, decision=decision,
-            priority=priority.get(name), currently=currently, reasons=reasons, effort=effort,
-            notes=standard_notes, certificate=checks.get(name)))
+            priority=priority.get(name), currently=currently, reasons=reasons, also=also,
+            effort=effort, notes=standard_notes, certificate=checks.get(name)))
 
     for field_name in (name for name, ftype in rb.types.items() if ftype.item == "standard"):
         for ref in getattr(profile, field_name, ()):      # derived facts are not answers

@@ -569,6 +569,11 @@ class Recommendation(_Out):
     priority: Optional[int]
     currently: Currently
     reasons: list[Reason]
+    also: list[Reason] = Field(
+        default_factory=list,
+        description="Reasons to have the management system that do not ask for its certificate "
+                    "(a law such as NIS2 or DORA, a risk), under a certify decision: they hold "
+                    "too, and are kept apart so that every reason's wording matches its decision.")
     effort: Optional[Effort] = None
     notes: list[Reason] = Field(default_factory=list,
                                 description="Related facts that do not change the decision.")

@@ -50,6 +50,9 @@ def as_text(assessment: Assessment) -> str:
             lines.append(f"     {rec.title}")
             for reason in rec.reasons:
                 lines.append(f"     - {reason.text} [{reason.rule}]")
+            for reason in rec.also:
+                lines.append(f"     - also (the system, not the certificate): {reason.text} "
+                             f"[{reason.rule}]")
             for note in rec.notes:
                 lines.append(f"     note: {note.text} [{note.rule}]")
             if rec.effort:
@@ -111,6 +114,8 @@ def as_markdown(assessment: Assessment) -> str:
         for rec in plan:
             lines += [f"### {rec.priority}. {_cell(rec.standard)}: {_cell(rec.title)}", ""]
             lines += [f"- {_cell(r.text)} (`{r.rule}`; source: {_cell(r.source)})" for r in rec.reasons]
+            lines += [f"- Also (the system, not the certificate): {_cell(r.text)} (`{r.rule}`; "
+                      f"source: {_cell(r.source)})" for r in rec.also]
             lines += [f"- Note: {_cell(n.text)} (`{n.rule}`)" for n in rec.notes]
             lines.append("")
     else:
