@@ -23,6 +23,7 @@ from advisor.advice.assess import (RANK, RulesArg, _show, as_of_date, assess, ca
                      run_rules)
 from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
+from advisor.kernel.operators import OPERATORS
 from advisor.errors import AdvisorError, EngineError, Problem, ProfileError
 from advisor.advice.models import Assessment, Decision, Profile, parse_profile
 from advisor.advice.ruleschema import active_types
@@ -413,23 +414,23 @@ class Explainer:
         return list(dict.fromkeys(found))
 
     def _direct(self, test: Test, want: bool) -> list[list[Change]]:
-        name, op, value = test.field, test.op, test.value
+        name, operator, value = test.field, OPERATORS[test.op], test.value
         now = self.data[name]
         ftype = active_types()[name]
         if ftype.kind == "list":
             now = now or ()                  # an unknown list: nothing in it yet
             many = value if isinstance(value, tuple) else (value,)
-            adding = (op in ("contains", "contains_any")) == want
-            if op in ("known", "unknown"):
+            adding = (not operator.negated) == want
+            if operator.on_state:
                 return [[]]
             if adding:
                 return [[Change(field=name, op="add", value=v) for v in many
                          if v not in now][:MAX_ALTERNATIVES]]
             return [[Change(field=name, op="remove", value=v)] for v in many if v in now]
-        if op == "unknown" and want:
+        if operator.on_state and not operator.negated and want:
             return [[]]          # forgetting an answer is not advice
         if ftype.kind == "number":
-            options = _near(name, value if op not in ("known", "unknown") else None, now)
+            options = _near(name, None if operator.on_state else value, now)
         elif ftype.kind == "bool":
             options = [True, False]
         else:

@@ -19,8 +19,9 @@ import sys
 import threading
 from typing import Any
 
-from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.errors import EngineError
+from advisor.kernel.conditions import All, Any_, Condition, Test
+from advisor.kernel.operators import OPERATORS, Operator
 from advisor.kernel.rulebase import RuleBase, RuleInstance
 
 PAD = "\u241f"                      # a list item no real value equals: keeps `$iall` true on []
@@ -73,40 +74,48 @@ def compile_condition(condition: Condition) -> dict:
     if isinstance(condition, (All, Any_)):
         parts = [compile_condition(c) for c in condition.items]
         return {"$and" if isinstance(condition, All) else "$or": parts}
-    field, op, value = condition.field, condition.op, condition.value
-    if op == "eq":
-        return {field: value}
-    if op == "ne":
-        return {"$neq": {field: value}}
-    if op in ("gt", "gte", "lt", "lte"):
-        return {f"${op}": {field: value}}
-    if op == "in":
-        if all(isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
-            return {"$mt": {field: "|".join(value)}}
-        return {"$or": [{field: v} for v in value]}
-    if op == "not_in":
-        return {"$and": [{"$neq": {field: v}} for v in value]}
-    if op == "contains":
-        return {"$iany": {field: {"$i": value}}}
-    if op == "contains_any":
-        if all(isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
-            return {"$iany": {field: {"$mt": {"$i": "|".join(value)}}}}
-        return {"$or": [{"$iany": {field: {"$i": v}}} for v in value]}
-    if op == "not_contains":
-        return {"$iall": {field: {"$neq": {"$i": value}}}}
-    if op == "contains_none":
-        return {"$and": [{"$iall": {field: {"$neq": {"$i": v}}}} for v in value]}
-    if op == "unknown":
-        return {"$iany": {UNKNOWN: {"$i": field}}}
-    if op == "known":
-        return {"$ex": {field: 1}}
-    raise ValueError(f"cannot compile operator {op}")  # pragma: no cover
+    return _test(condition.field, OPERATORS[condition.op], condition.value)
+
+
+#: An order negated is its complement on a known value (`not gt` is `lte`).
+_COMPLEMENT = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
+
+
+def _relation(field: str, relation: str, negated: bool, constant: Any) -> dict:
+    """One relation of the operator table on one constant, in durable's syntax."""
+    if relation == "eq":
+        return {"$neq": {field: constant}} if negated else {field: constant}
+    if relation == "contains":
+        if negated:
+            return {"$iall": {field: {"$neq": {"$i": constant}}}}
+        return {"$iany": {field: {"$i": constant}}}
+    if relation in _COMPLEMENT:
+        return {f"${_COMPLEMENT[relation] if negated else relation}": {field: constant}}
+    raise ValueError(f"durable has no translation of the relation {relation}")  # pragma: no cover
+
+
+def _test(field: str, operator: Operator, value: Any) -> dict:
+    """One test, composed from the table: `many` is any of the constants (negated: none)."""
+    if operator.on_state:       # null fields are listed in UNKNOWN (see encode_fact)
+        return {"$ex": {field: 1}} if operator.negated else {"$iany": {UNKNOWN: {"$i": field}}}
+    if not operator.many:
+        return _relation(field, operator.relation, operator.negated, value)
+    if not operator.negated and operator.relation in ("eq", "contains") and all(
+            isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
+        pattern = "|".join(value)           # one regex test instead of one test per value
+        if operator.relation == "eq":
+            return {"$mt": {field: pattern}}
+        return {"$iany": {field: {"$mt": {"$i": pattern}}}}
+    return {"$and" if operator.negated else "$or":
+            [_relation(field, operator.relation, operator.negated, v) for v in value]}
 
 
 def _tests(condition: Condition) -> int:
+    """About how many tests durable holds for a condition (a ruleset must stay below ~64)."""
     if isinstance(condition, Test):
-        many = isinstance(condition.value, tuple) and condition.op != "in"
-        return len(condition.value) if many else 1
+        operator = OPERATORS[condition.op]
+        one_regex = operator.relation == "eq" and not operator.negated
+        return len(condition.value) if operator.many and not one_regex else 1
     return sum(_tests(c) for c in condition.items)
 
 

@@ -25,9 +25,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import yaml
 
-from advisor.kernel.conditions import (LIST_OPS, NUMBER_OPS, OPS, SCALAR_OPS, STATE_OPS, All, Any_,
-                                       Condition, Test,
-                         substitute)
+from advisor.kernel.conditions import All, Any_, Condition, Test, substitute
+from advisor.kernel.operators import OPERATORS, OPS, for_kind
 from advisor.errors import Problem, RuleBaseError, closest
 from advisor.kernel import strict_yaml
 from advisor.kernel.text import fill, template_problem
@@ -667,18 +666,18 @@ class _Loader:
             self.fail(f"unknown operator '{op}'", file, rule, where, closest(str(op), OPS),
                       ", ".join(OPS))
             return None
-        if op in ("unknown", "known"):
+        operator = OPERATORS[op]
+        if operator.on_state:
             if value is not True:
                 self.fail(f"write '{op}: true'", file, rule, where)
                 return None
             return Test(name, op)
-        allowed = {"list": LIST_OPS, "number": SCALAR_OPS + NUMBER_OPS,
-                   "bool": ("eq", "ne"), "enum": SCALAR_OPS, "text": ("eq", "ne")}[ftype.kind]
+        allowed = for_kind(ftype.kind)
         if op not in allowed:
             self.fail(f"operator '{op}' does not apply to {ftype.kind} field '{name}'", file, rule,
                       where, valid=", ".join(allowed))
             return None
-        many = op in ("in", "not_in", "contains_any", "contains_none")
+        many = operator.many
         if isinstance(value, str) and value.startswith("$"):
             if value[1:] not in self.sets:
                 self.fail(f"unknown set '{value}'", file, rule, where,
@@ -699,7 +698,7 @@ class _Loader:
                     where: str, for_each: str | None) -> Any:
         if for_each and isinstance(value, str) and "{" in value:
             return value
-        if op in NUMBER_OPS or ftype.kind == "number":
+        if OPERATORS[op].ordered or ftype.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(f"'{value}' is not a number", file, rule, where)
                 return _BAD
@@ -967,9 +966,8 @@ def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:
     value = {"type": ["string", "number", "boolean"]}
     many = {"oneOf": [{"type": "array", "minItems": 1, "items": value},
                       {"type": "string", "pattern": r"^\$[A-Za-z0-9_]+$"}]}
-    operators = {op: ({"const": True} if op in STATE_OPS else
-                      many if op in ("in", "not_in", "contains_any", "contains_none") else value)
-                 for op in OPS}
+    operators = {name: ({"const": True} if op.on_state else many if op.many else value)
+                 for name, op in OPERATORS.items()}
     test = {"description": "`field: value` (equals) or `field: {operator: value}`",
             "oneOf": [value, {"type": "object", "minProperties": 1, "maxProperties": 1,
                               "properties": operators, "additionalProperties": False}]}

@@ -34,6 +34,7 @@ from advisor.advice import catalog
 from advisor.advice.assess import default_engine, run_rules
 from advisor.kernel.conditions import Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
+from advisor.kernel.operators import OPERATORS
 from advisor.errors import AdvisorError, EngineError, Problem, RuleBaseError
 from advisor.advice.models import Profile, parse_profile
 from advisor.kernel.rulebase import RuleBase, RuleInstance, _load_cached, load, schema, shipped_rules_dir
@@ -284,15 +285,17 @@ class Checker:
         if name in self.types and self.types[name].kind == "list":
             model = Profile.model_fields.get(name) if self.advice else None
             nullable = model is not None and model.default is None and not model.is_required()
-            unknown = any(t.op == "unknown" for t in tests)
-            if unknown:           # only a nullable list can be unknown, and then nothing else holds
-                return nullable and all(t.op == "unknown" for t in tests)
-            tests = [t for t in tests if t.op != "known"]     # a list can always be known
-            need = {t.value for t in tests if t.op == "contains"}
-            banned = {t.value for t in tests if t.op == "not_contains"} | {
-                v for t in tests if t.op == "contains_none" for v in t.value}
-            return not (need & banned) and all(set(t.value) - banned
-                                               for t in tests if t.op == "contains_any")
+            # a list is a set of items: tests that some item is in it (any of several, or
+            # one) and tests that items are not; a list can always be known
+            ops = [(OPERATORS[t.op], t) for t in tests]
+            if any(op.on_state and not op.negated for op, _ in ops):
+                # only a nullable list can be unknown, and then nothing else holds
+                return nullable and all(op.on_state and not op.negated for op, _ in ops)
+            ops = [(op, set(t.value) if op.many else {t.value}) for op, t in ops if not op.on_state]
+            need = set().union(*(items for op, items in ops if not op.negated and not op.many))
+            banned = set().union(*(items for op, items in ops if op.negated))
+            return not (need & banned) and all(items - banned for op, items in ops
+                                               if op.many and not op.negated)
         return any(all(holds(t, {name: v}) for t in tests) for v in self.values(name, tests))
 
     def impossible(self, tests: Iterable[Test]) -> Optional[str]:
