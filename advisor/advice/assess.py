@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any, Mapping, Union
 
 from advisor.advice import catalog, vocabulary
-from advisor.kernel.conditions import Condition, Test
+from advisor.kernel.counterfactual import candidates, derived, open_fields, refire
 from advisor.advice import certificates as certificate_checks
 from advisor.advice.costs import Audited, DayRateArg, day_rate as find_day_rate, plan_costs
-from advisor.kernel.conditions import evaluate as holds
 from advisor.kernel.text import fill
 from advisor.advice.effort import estimate
 from advisor.advice.plan import deadline_options, dominant, roadmap as build_roadmap
@@ -25,7 +24,6 @@ from advisor.errors import EngineError, InputError, Problem, RuleBaseError, prin
 from advisor.advice.models import (FIELDS, FORMAT_VERSION, Assessment, CertificateCheck, InferredFact, Profile,
                                    Reason, Recommendation, SchemeAdvice, Unknown, label,
                                    parse_profile)
-from advisor.engines.python import predicate
 from advisor.kernel.rulebase import DECISIONS, RuleBase, RuleInstance, load
 from advisor.advice.ruleschema import SCHEME_LEVELS
 from advisor.version import __version__
@@ -33,19 +31,13 @@ from advisor.version import __version__
 RulesArg = Union[None, str, Path, RuleBase]
 DRIVER_RANK = {"hard_demand": 0, "regulation": 1, "market": 2, "internal": 3, "held": 4}
 RANK = {d: n for n, d in enumerate(DECISIONS)}
+#: The conclusions that make a decision (a field they depend on can change advice).
+DECIDING = ("recommend", "limit")
 
 
 def rulebase(rules: RulesArg = None) -> RuleBase:
     """The rule base `rules` names (a folder, a loaded RuleBase, or None for the shipped one)."""
     return rules if isinstance(rules, RuleBase) else load(rules)
-
-
-def _derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
-    """A lookup table worked out from `rb` once and kept on it (evaluate() is hot)."""
-    tables = rb.__dict__.setdefault("_assess_tables", {})
-    if key not in tables:
-        tables[key] = build()
-    return tables[key]
 
 
 def default_engine(rb: RuleBase, name: str | None = None):
@@ -132,7 +124,7 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None) ->
     day = as_of_date(as_of)
     checks = certificate_checks.check(rb, profile, day) if profile.certificates else []
     run = Run(base_fact(rb, profile, day, checks), day, engine.name, certificates=checks)
-    by_key = _derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
+    by_key = derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
     for stratum in range(len(rb.strata)):
         for key in engine.fire(stratum, run.fact):
             inst = by_key[key]
@@ -347,90 +339,27 @@ def scheme_advice(profile: Profile, run: Run,
     return [entry for _, entry in sorted(entries, key=lambda e: e[0])]
 
 
-def _tests_on(condition: Condition, name: str) -> Iterator[Test]:
-    if isinstance(condition, Test):
-        if condition.field == name:
-            yield condition
-        return
-    for item in condition.items:
-        yield from _tests_on(item, name)
-
-
-def candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
-    """Answers worth trying for an unknown field: every choice, or both sides of each threshold."""
-    return _derived(rb, ("candidates", name), lambda: _candidates(rb, name))
-
-
-def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
-    ftype = rb.types[name]
-    if ftype.kind == "bool":
-        return (True, False)
-    if ftype.kind == "enum":
-        return tuple(ftype.values)
-    if ftype.kind == "list":
-        # a list answer is tried as none at all and as each value a rule tests, alone; values
-        # that every test treats alike (27 EU countries, most activities) are tried once
-        tests = [test for inst in rb.instances for test in _tests_on(inst.condition, name)]
-        values = dict.fromkeys(v for test in tests
-                               for v in (test.value if isinstance(test.value, tuple) else (test.value,))
-                               if isinstance(v, str))
-        by_effect: dict[tuple, str] = {}
-        for value in values:
-            effect = tuple(holds(test, {name: (value,)}) for test in tests)
-            by_effect.setdefault(effect, value)
-        return ((),) + tuple((v,) for v in by_effect.values())
-    if ftype.kind == "number":
-        numbers = {0.0}
-        for inst in rb.instances:
-            for test in _tests_on(inst.condition, name):
-                if isinstance(test.value, (int, float)) and not isinstance(test.value, bool):
-                    numbers |= {float(test.value), float(test.value) + 0.5}
-        return tuple(sorted(numbers))
-    return ()
-
-
 def what_if(rb: RuleBase, run: Run, name: str, value: Any) -> dict[str, str]:
-    """Decisions if `name` were `value`, re-checking only the rules that depend on it.
+    """Decisions if `name` were `value` (the what-if of `advisor.kernel.counterfactual`, with
+    the decisions so far settled between the rules that read them)."""
+    fired = refire(rb, run.fact, run.fired, name, value, settle=_decision_facts,
+                   settles=_is_decision_fact)
+    return run.decisions if fired is None else decide(fired)
 
-    Rules are re-checked in firing order against their own conditions, so inferred facts and
-    decision facts settle before the rules that read them. Work is redone only where a rule's
-    firing changed: most answers change nothing.
-    """
-    fact = dict(run.fact)
-    fact[name] = value
-    fired = {i.key: i for i in run.fired}
-    changed = stale = False             # any firing changed / decision facts out of date
-    dependents = _derived(rb, ("dependents", name), lambda: [
-        (i, any(f.startswith("decision_") for f in i.uses), predicate(i.condition, i.key))
-        for i in rb.instances if name in i.depends_on])
-    for inst, reads_decisions, holds in dependents:
-        if reads_decisions and stale:
-            decisions = decide(list(fired.values()))
-            fact.update({key: decisions[name] for name, key in catalog.active().decision_facts})
-            stale = False
-        if holds(fact) == (inst.key in fired):
-            continue
-        if inst.key in fired:
-            del fired[inst.key]
-        else:
-            fired[inst.key] = inst
-        changed = stale = True
-        for fact_name, _ in inst.conclusion.facts:
-            values = [dict(i.conclusion.facts)[fact_name] for i in fired.values()
-                      if fact_name in dict(i.conclusion.facts)]
-            fact[fact_name] = values[-1] if values else rb.facts[fact_name].default
-    return decide(sorted(fired.values(), key=lambda i: i.index)) if changed else run.decisions
+
+def _decision_facts(fired: list[RuleInstance]) -> dict[str, str]:
+    decisions = decide(fired)
+    return {key: decisions[name] for name, key in catalog.active().decision_facts}
+
+
+def _is_decision_fact(name: str) -> bool:
+    return name.startswith("decision_")
 
 
 def unknowns(rb: RuleBase, profile: Profile, run: Run) -> list[Unknown]:
     """Null answers, each with the standards whose decision some known answer would change."""
-    decisive = _derived(rb, "decisive", lambda: [
-        name for name in FIELDS if any(name in i.depends_on for i in rb.instances
-                                       if i.conclusion.kind in ("recommend", "limit"))])
     result = []
-    for name in decisive:
-        if run.fact.get(name) is not None:     # answered, or derived (activities from NACE)
-            continue
+    for name in open_fields(rb, run.fact, FIELDS, DECIDING):
         changed: set[str] = set()
         for value in candidates(rb, name):
             decisions = what_if(rb, run, name, value)

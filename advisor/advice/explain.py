@@ -19,8 +19,9 @@ from typing import Any, Iterable, Literal, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.advice import catalog
-from advisor.advice.assess import (RANK, RulesArg, _show, as_of_date, assess, candidates, default_engine, render, rulebase,
-                     run_rules)
+from advisor.advice.assess import (DECIDING, RANK, RulesArg, _show, as_of_date, assess, default_engine, render,
+                                   rulebase, run_rules)
+from advisor.kernel.counterfactual import candidates, open_fields, sides
 from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
 from advisor.kernel.operators import OPERATORS
@@ -348,8 +349,11 @@ class Explainer:
     def unknowns(self, name: str) -> list[UnknownEffect]:
         decision = self.run.decisions[name]
         effects = []
+        still_open = set(open_fields(self.rb, self.fact, Profile.model_fields, DECIDING))
         for field_name, values in self._unknown_runs().items():
-            if not any(field_name in i.depends_on for i in self._about(name)):
+            # as in the assessment's unknowns: a field derived from other answers is known
+            if field_name not in still_open or not any(field_name in i.depends_on
+                                                       for i in self._about(name)):
                 continue
             outcomes = [Outcome(value=v, decision=d[name]) for v, d in values]
             effects.append(UnknownEffect(field=field_name, outcomes=outcomes,
@@ -445,10 +449,7 @@ def _near(name: str, threshold: Any, now: Any) -> list[Any]:
     """Values on both sides of a threshold (integers for headcounts), within the field's range."""
     if threshold is None:
         return [0.0, 10.0, 100.0] if name not in _INTS else [1, 10, 50, 250]
-    if name in _INTS:
-        points = [int(threshold) - 1, int(threshold), int(threshold) + 1]
-        return [p for p in points if p >= _INTS[name]]
-    return [p for p in (threshold - 0.5, float(threshold), threshold + 0.5) if p >= 0]
+    return sides(threshold, integer=name in _INTS, minimum=_INTS.get(name, 0))
 
 
 def _flat(groups: Iterable[list[Change]]) -> list[Change]:

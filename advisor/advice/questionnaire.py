@@ -18,8 +18,8 @@ import yaml
 from pydantic import ValidationError
 
 from advisor.advice import catalog
-from advisor.advice.assess import Run, _show, _tests_on, assess, candidates, run_rules, what_if
-from advisor.kernel.conditions import evaluate as holds
+from advisor.advice.assess import Run, _show, assess, run_rules, what_if
+from advisor.kernel.counterfactual import alike, candidates, tests_of
 from advisor.engines import engine_for
 from advisor.errors import Problem, ProfileError, closest, printable
 from advisor.inputs.loaders import decode, parse_document, read_bytes
@@ -345,16 +345,7 @@ class Relevance:
             return sorted(v for v in values if validate_quietly(name, v))
         if not q.is_list:
             return []
-        tests = [t for i in self.rb.instances for t in _tests_on(i.condition, name)]
-        mentioned: list[Any] = []
-        for test in tests:
-            for value in (test.value if isinstance(test.value, tuple) else (test.value,)):
-                if value is not None and value not in mentioned:
-                    mentioned.append(value)
-        kinds: dict[tuple, list[Any]] = {}
-        for value in mentioned:   # one representative per way the rules see a value
-            signature = tuple(holds(t, {name: [value]}) for t in tests)
-            kinds.setdefault(signature, []).append(value)
+        kinds = alike(tests_of(self.rb, name), name)   # one representative per way rules see it
         for members in kinds.values():
             self._alike[(name, members[0])] = len(members) - 1
         singles = [[members[0]] for members in kinds.values()]

@@ -34,7 +34,8 @@ from advisor.advice import catalog
 from advisor.advice.assess import default_engine, run_rules
 from advisor.kernel.conditions import Any_, Condition, Test
 from advisor.kernel.conditions import evaluate as holds
-from advisor.kernel.operators import OPERATORS
+from advisor.kernel.counterfactual import around, numbers
+from advisor.kernel.operators import OPERATORS, Operator
 from advisor.errors import AdvisorError, EngineError, Problem, RuleBaseError
 from advisor.advice.models import Profile, parse_profile
 from advisor.kernel.rulebase import RuleBase, RuleInstance, _load_cached, load, schema, shipped_rules_dir
@@ -271,11 +272,7 @@ class Checker:
             return list(ftype.values) + extra
         if ftype.kind == "number":
             low, high, integer = _NUMBER_RANGES.get(name, (-1e18, 1e18, False))
-            points = {low, high}
-            for t in tests:
-                for c in (t.value if isinstance(t.value, tuple) else (t.value,)):
-                    if isinstance(c, (int, float)) and not isinstance(c, bool):
-                        points |= {c - 1, c - 0.5, c, c + 0.5, c + 1}
+            points = {low, high} | around(numbers(tests), (-1, -0.5, 0, 0.5, 1))
             points = {int(p) if integer else p for p in points if low <= p <= high}
             return sorted(points) + extra
         constants = [c for t in tests for c in (t.value if isinstance(t.value, tuple) else (t.value,))]
@@ -291,10 +288,11 @@ class Checker:
             if any(op.on_state and not op.negated for op, _ in ops):
                 # only a nullable list can be unknown, and then nothing else holds
                 return nullable and all(op.on_state and not op.negated for op, _ in ops)
-            ops = [(op, set(t.value) if op.many else {t.value}) for op, t in ops if not op.on_state]
-            need = set().union(*(items for op, items in ops if not op.negated and not op.many))
-            banned = set().union(*(items for op, items in ops if op.negated))
-            return not (need & banned) and all(items - banned for op, items in ops
+            named: list[tuple[Operator, set[Any]]] = [
+                (op, set(t.value) if op.many else {t.value}) for op, t in ops if not op.on_state]
+            need = set().union(*(items for op, items in named if not op.negated and not op.many))
+            banned = set().union(*(items for op, items in named if op.negated))
+            return not (need & banned) and all(items - banned for op, items in named
                                                if op.many and not op.negated)
         return any(all(holds(t, {name: v}) for t in tests) for v in self.values(name, tests))
 
