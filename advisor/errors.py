@@ -2,7 +2,8 @@
 
 Every problem names where it happened (file, row or line), which field, what was wrong and what
 would be valid, so a user can fix the input without reading code. The CLI turns any
-`AdvisorError` into a message on stderr and exit code 1 in one place (`advisor.cli.app`).
+`AdvisorError` into a message on stderr and an exit code in one place (`advisor.cli.app`), the
+server into problem details; both take the code and status from one table, `OUTCOMES`.
 """
 from __future__ import annotations
 
@@ -134,6 +135,34 @@ class EngineError(AdvisorError):
     """The rules engine failed on an input (for example a rule action raised)."""
 
     kind = "engine failure"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one kind of error ends a command and an HTTP request."""
+
+    exit_code: int              # the command line's exit status
+    http_status: int            # the HTTP API's status (4xx: the request; 5xx: the server)
+    problem_type: str           # the last part of the RFC 9457 problem type URI
+
+
+#: THE error-to-exit table: each error class, most specific first, and its outcome. The command
+#: line (`advisor.cli.app`) and the server (`advisor.web.problems`, `advisor.web.pages`) read it;
+#: no other code picks an exit code or a status for an AdvisorError.
+OUTCOMES: tuple[tuple[type[AdvisorError], Outcome], ...] = (
+    (ClaimError, Outcome(1, 422, "invalid-claim")),
+    (ProfileError, Outcome(1, 422, "invalid-profile")),
+    (InputError, Outcome(1, 400, "unreadable-input")),
+    (RuleBaseError, Outcome(1, 503, "invalid-rule-base")),   # the server's own rules broke
+    (EngineError, Outcome(1, 422, "engine-failure")),         # a rule failed on this input
+    (RenderError, Outcome(1, 503, "cannot-render")),          # the server cannot print (Chromium)
+    (AdvisorError, Outcome(1, 422, "invalid-input")),
+)
+
+
+def outcome(error: AdvisorError) -> Outcome:
+    """The outcome of `error` from the table (its most specific class listed)."""
+    return next(found for cls, found in OUTCOMES if isinstance(error, cls))
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> tuple[str, ...]:

@@ -1,7 +1,9 @@
 """The command line: each command parses, makes one library call, renders, and exits.
 
-Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowhere else:
-0 success, 1 invalid input (AdvisorError), 2 usage error (click), 130 interrupted.
+Errors become messages and exit codes here, in `AdvisorGroup.invoke`, and nowhere else: an
+AdvisorError's code comes from the error table (`advisor.errors.OUTCOMES`), every other ending
+from `EXIT_CODES`; a command that ran but must fail raises `Finished`. 0 success, 1 invalid input
+or items that failed, 2 usage error (click), 130 interrupted.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from advisor import engines
 from advisor.advice.assess import evaluate
 from advisor.cli.signals import stop_like_interrupt
 from advisor import schemas
-from advisor.errors import AdvisorError, InputError, Problem, printable
+from advisor.errors import AdvisorError, InputError, Problem, outcome, printable
 from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
 from advisor.inputs.loaders import load_profile
 from advisor.render.output import write_text
@@ -52,6 +54,28 @@ class Settings:
         return self._engine
 
 
+#: How a command ends when no AdvisorError ended it (those: advisor.errors.OUTCOMES). A usage
+#: error is click's own exit 2.
+EXIT_CODES = {
+    "items failed": 1,          # batch records, claims that could not be scored or checked
+    "replay differs": 1,        # a re-evaluated record differs from the one kept
+    "verdict at fail-on": 1,    # check-claim --fail-on: a claim at or below that verdict
+    "end of input": 1,          # ask: standard input ended before the questionnaire did
+    "machine error": 1,         # an OSError: a disk full, EIO
+    "internal error": 1,        # a bug (traceback with --debug)
+    "interrupted": 130,         # Ctrl-C, SIGTERM, SIGHUP
+}
+
+
+class Finished(Exception):
+    """Ends a command that ran but must exit non-zero (`how` is a key of EXIT_CODES); what went
+    wrong is already on standard error."""
+
+    def __init__(self, how: str):
+        super().__init__(how)
+        self.how = how
+
+
 class AdvisorGroup(click.Group):
     """Turns library errors into messages on stderr and exit codes, in one place."""
 
@@ -69,12 +93,14 @@ class AdvisorGroup(click.Group):
                 return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except Finished as exc:
+            ctx.exit(EXIT_CODES[exc.how])
         except AdvisorError as exc:
             if _debug(ctx):
                 raise
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
-            ctx.exit(1)
+            ctx.exit(outcome(exc).exit_code)
         except BrokenPipeError:
             raise
         except OSError as exc:       # the machine, not the input or a bug: a disk full, EIO
@@ -84,16 +110,16 @@ class AdvisorGroup(click.Group):
             code = errno.errorcode.get(exc.errno or 0)
             click.echo(f"error: {where}{exc.strerror or exc}" + (f" ({code})" if code else "")
                        + "; nothing was written", err=True)
-            ctx.exit(1)
+            ctx.exit(EXIT_CODES["machine error"])
         except KeyboardInterrupt:
             click.echo("interrupted; nothing was written", err=True)
-            ctx.exit(130)
+            ctx.exit(EXIT_CODES["interrupted"])
         except Exception as exc:  # a bug: say so briefly, traceback only with --debug
             if _debug(ctx):
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc} "
                        "(run with --debug for the traceback)", err=True)
-            ctx.exit(1)
+            ctx.exit(EXIT_CODES["internal error"])
 
 
 def _catalog_of(rules: Path | None):

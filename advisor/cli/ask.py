@@ -13,7 +13,7 @@ import sys
 import click
 
 from advisor.advice.assess import evaluate, rulebase
-from advisor.cli.app import Settings, as_of_option, cli, output_option, pass_settings
+from advisor.cli.app import Finished, Settings, as_of_option, cli, output_option, pass_settings
 from advisor.advice.explain import explain as explain_all
 from advisor.render.assessment import OUTPUT_FORMATS, write_assessment
 from advisor.render.output import write_text
@@ -89,7 +89,7 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
     except EOFError:
         click.echo("\nend of input before the questionnaire was finished; nothing was written",
                    err=True)
-        ctx.exit(1)
+        raise Finished("end of input") from None
     except KeyboardInterrupt:
         kept = offer_to_save(state, save)
         if kept:
@@ -97,7 +97,7 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
                        f"(continue with: iso-advisor ask --from {kept})", err=True)
         else:
             click.echo("\ninterrupted; nothing was written", err=True)
-        ctx.exit(130)
+        raise Finished("interrupted") from None
     if fmt == "json":   # as `evaluate --format json`: every standard's explanation included
         assessment = explain_all(state.profile(), None, rules=rb, engine=settings.engine,
                                  as_of=as_of)

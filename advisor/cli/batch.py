@@ -7,7 +7,7 @@ from typing import Iterable, Iterator, TypeVar
 
 import click
 
-from advisor.cli.app import (Settings, assessment_options, cli, output_option, pass_settings,
+from advisor.cli.app import (Finished, Settings, assessment_options, cli, output_option, pass_settings,
                               refuse_output_over_inputs)
 from advisor.cli.signals import between_records
 
@@ -144,4 +144,4 @@ def batch_command(ctx: click.Context, settings: Settings, inputs: tuple[str, ...
         click.echo(summary_text(portfolio), err=True)
     if portfolio.failed:
         click.echo("\n".join(failure_report(portfolio)), err=True)
-        ctx.exit(1)
+        raise Finished("items failed")

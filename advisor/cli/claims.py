@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.app import (Settings, as_of_option, cli, output_option, pass_settings,
+from advisor.cli.app import (Finished, Settings, as_of_option, cli, output_option, pass_settings,
                               refuse_output_over_inputs)
 from advisor.cli.signals import between_records
 from advisor.errors import AdvisorError
@@ -87,8 +87,10 @@ def check_claim_command(ctx: click.Context, settings: Settings, file: str, fmt: 
     if gated:
         click.echo(f"{gated} of {tally.total} claims are judged {_WORDS[fail_on]}: "
                    + ", ".join(gating) + (", ..." if gated > len(gating) else ""), err=True)
-    if tally.failed or gated:
-        ctx.exit(1)
+    if tally.failed:
+        raise Finished("items failed")
+    if gated:
+        raise Finished("verdict at fail-on")
 
 
 #: Verdicts from best to worst; --fail-on X fails on X and everything after it.

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.app import Settings, cli, output_option, pass_settings
+from advisor.cli.app import Finished, Settings, cli, output_option, pass_settings
 
 
 @cli.command("replay")
@@ -46,7 +46,7 @@ def replay_command(ctx: click.Context, settings: Settings, records: tuple[str, .
         text = _text(summary)
     write_text(output, text)
     if not summary.clean:
-        ctx.exit(1)
+        raise Finished("replay differs")
 
 
 def _text(summary) -> str:

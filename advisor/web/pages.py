@@ -34,7 +34,7 @@ from advisor.advice.models import ASKED_FIELDS as FIELDS
 from advisor.advice.questionnaire import (DONT_KNOW_ANSWER, QUESTIONS, Interview, Relevance,
                                           _display, effects, parse_answer, profile_yaml,
                                           read_answer, start_from_data)
-from advisor.errors import AdvisorError, InputError, Problem, RenderError
+from advisor.errors import AdvisorError, InputError, Problem, outcome
 from advisor.inputs.loaders import parse_document
 from advisor.inputs.quantity import DECIMAL_STYLES
 from advisor.render.assessment import as_json, as_pdf
@@ -98,12 +98,8 @@ def _guarded(handler: Callable) -> Callable:
     async def run(request: Request) -> Response:
         try:
             return await handler(request)
-        except InputError as exc:
-            return _problem_page(str(exc.problems[0]), 400)
-        except RenderError as exc:
-            return _problem_page(str(exc.problems[0]), 503)
-        except AdvisorError as exc:
-            return _problem_page(str(exc.problems[0]), 422)
+        except AdvisorError as exc:          # the status from advisor.errors.OUTCOMES
+            return _problem_page(str(exc.problems[0]), outcome(exc).http_status)
         except Exception:          # a bug: logged for the operator, a plain page for the person
             logging.getLogger("advisor.web").exception("page %s failed", request.url.path)
             return _problem_page("The advisor could not show this page (an internal error, "

@@ -11,8 +11,7 @@ from typing import Any, Iterable, Optional
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse
 
-from advisor.errors import (AdvisorError, ClaimError, EngineError, InputError, Problem,
-                            ProfileError, RuleBaseError, printable)
+from advisor.errors import AdvisorError, Problem, outcome, printable
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:iso-advisor:problem:"
@@ -43,16 +42,6 @@ class ProblemDetails(BaseModel):
     instance: Optional[str] = Field(default=None, description="The request path.")
     problems: list[FieldProblem] = Field(default_factory=list)
 
-
-#: AdvisorError subclass -> (HTTP status, problem type); the first match wins (most specific first).
-STATUS: tuple[tuple[type[AdvisorError], int, str], ...] = (
-    (ClaimError, 422, "invalid-claim"),
-    (ProfileError, 422, "invalid-profile"),
-    (InputError, 400, "unreadable-input"),
-    (RuleBaseError, 503, "invalid-rule-base"),     # the server's own rules broke: not the client
-    (EngineError, 422, "engine-failure"),          # a rule failed on this input; named in detail
-    (AdvisorError, 422, "invalid-input"),
-)
 
 #: Statuses the server answers by itself (limits, routing, keys) -> (type, title).
 GENERIC = {
@@ -91,7 +80,8 @@ def _problem_dict(problem: Problem) -> dict[str, Any]:
 
 def from_advisor_error(exc: AdvisorError, instance: str | None = None) -> JSONResponse:
     """An AdvisorError as problem details: its kind, status and every problem it carries."""
-    status, kind = next((s, k) for cls, s, k in STATUS if isinstance(exc, cls))
+    found = outcome(exc)             # the one error table, advisor.errors.OUTCOMES
+    status, kind = found.http_status, found.problem_type
     count = len(exc.problems)
     detail = str(exc.problems[0]) if count == 1 else \
         f"{exc.kind}: {count} problems (see problems)"
