@@ -8,7 +8,7 @@ each operator means is the table in `advisor.kernel.operators`, and nowhere else
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Union
+from typing import Any, ClassVar, Iterator, Union
 
 from advisor.kernel.operators import OPERATORS
 from advisor.kernel.text import fill as fill_template
@@ -33,27 +33,26 @@ class Test:
 
 
 @dataclass(frozen=True)
-class All:
+class _Group:
+    """Conditions joined by `word`: every one holds (All), or some one does (Any_)."""
+
     items: tuple["Condition", ...]
+    word: ClassVar[str] = ""
 
     def fields(self) -> Iterator[str]:
         for item in self.items:
             yield from item.fields()
 
     def describe(self) -> str:
-        return _join(self.items, "and")
+        return _join(self.items, self.word)
 
 
-@dataclass(frozen=True)
-class Any_:
-    items: tuple["Condition", ...]
+class All(_Group):
+    word = "and"
 
-    def fields(self) -> Iterator[str]:
-        for item in self.items:
-            yield from item.fields()
 
-    def describe(self) -> str:
-        return _join(self.items, "or")
+class Any_(_Group):
+    word = "or"
 
 
 Condition = Union[Test, All, Any_]

@@ -16,6 +16,12 @@ SCHEME_WORDS = {"required": "required", "expected": "expected by customers",
                 "alternative": "an alternative"}
 
 
+
+def _section(title: str, items: list[str]) -> list[str]:
+    """A titled list of the text output, followed by a blank line; nothing when it is empty."""
+    return [title, *(f"  - {item}" for item in items), ""] if items else []
+
+
 def as_json(assessment: Assessment) -> str:
     return assessment.model_dump_json(indent=2) + "\n"
 
@@ -76,18 +82,10 @@ def as_text(assessment: Assessment) -> str:
     rest = [r.standard for r in assessment.recommendations if r.priority is None]
     if rest:
         lines += ["Not needed now: " + ", ".join(rest), ""]
-    if assessment.unknowns:
-        lines.append("Unknown answers that could change this advice:")
-        lines += [f"  - {u.field}: {', '.join(u.could_change)}" for u in assessment.unknowns]
-        lines.append("")
-    if assessment.warnings:
-        lines.append("Warnings:")
-        lines += [f"  - {w}" for w in assessment.warnings]
-        lines.append("")
-    if assessment.notes:
-        lines.append("Notes:")
-        lines += [f"  - {n.text} [{n.rule}]" for n in assessment.notes]
-        lines.append("")
+    lines += _section("Unknown answers that could change this advice:",
+                      [f"{u.field}: {', '.join(u.could_change)}" for u in assessment.unknowns])
+    lines += _section("Warnings:", assessment.warnings)
+    lines += _section("Notes:", [f"{n.text} [{n.rule}]" for n in assessment.notes])
     if assessment.schemes:
         lines.append("Other schemes (outside the ISO catalog):")
         for sch in assessment.schemes:
