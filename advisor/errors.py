@@ -75,7 +75,7 @@ class Problem:
         where = self.where()
         return f"{where}: {text}" if where else text
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {k: (list(v) if isinstance(v, tuple) else v)
                 for k, v in self.__dict__.items() if v not in (None, ())}
 

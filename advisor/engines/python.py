@@ -14,11 +14,14 @@ holds no mutable state: safe from any thread.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from advisor.kernel.conditions import All, Any_, Condition
 from advisor.kernel.operators import OPERATORS, Operator
 from advisor.kernel.rulebase import RuleBase, RuleInstance
+
+#: A fact as the engines read it: field name -> value (None = not known).
+Fact = Mapping[str, Any]
 
 #: Generated Python per relation of the operator table (advisor.kernel.operators): `{v}` is the
 #: field's value (known not to be None), `{c}` the rule's constant.
@@ -72,22 +75,23 @@ class _Compiler:
                 pass
         return f"({_test(operator, v, self.const(value), isinstance(value, frozenset))})"
 
-    def function(self, layer: list[RuleInstance], label: str) -> Callable[[dict], list[str]]:
+    def function(self, layer: list[RuleInstance], label: str) -> Callable[[Fact], list[str]]:
         tests = [f"    if {self.expr(inst.condition)}: fire({self.const(inst.key)})"
                  for inst in sorted(layer, key=lambda i: i.index)]
         return self._build(["fired = []", "fire = fired.append"], tests, "return fired", label)
 
-    def _build(self, start: list[str], body: list[str], end: str, label: str) -> Callable:
+    def _build(self, start: list[str], body: list[str], end: str, label: str) -> Callable[[Fact], Any]:
         """`def run(fact)` from lines of code (each field read once, up front), compiled."""
         reads = [f"{v} = fact.get({self.const(field)})" for field, v in self.fields.items()]
         source = "\n".join(["def run(fact):", *(f"    {line}" for line in [*start, *reads]),
                             *body, f"    {end}"])
         namespace = dict(self.constants)
         exec(compile(source, f"<rules {label}>", "exec"), namespace)  # noqa: S102 - see module doc
-        return namespace["run"]
+        run: Callable[[Fact], Any] = namespace["run"]
+        return run
 
 
-def predicate(condition: Condition, label: str = "condition") -> Callable[[dict], bool]:
+def predicate(condition: Condition, label: str = "condition") -> Callable[[Fact], bool]:
     """One condition as a compiled test of a fact: for re-checking single rules quickly."""
     compiler = _Compiler()
     return compiler._build([], [], f"return bool({compiler.expr(condition)})", label)

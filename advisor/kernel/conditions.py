@@ -8,7 +8,7 @@ each operator means is the table in `advisor.kernel.operators`, and nowhere else
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, Union
+from typing import Any, ClassVar, Iterator, Mapping, Union
 
 from advisor.kernel.operators import OPERATORS
 from advisor.kernel.text import fill as fill_template
@@ -64,12 +64,12 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def _join(items: tuple, word: str) -> str:
+def _join(items: tuple[Condition, ...], word: str) -> str:
     parts = [item.describe() if isinstance(item, Test) else f"({item.describe()})" for item in items]
     return f" {word} ".join(parts)
 
 
-def evaluate(condition: Condition, fact: dict) -> bool:
+def evaluate(condition: Condition, fact: Mapping[str, Any]) -> bool:
     """Reference semantics, used by tests and by the pure-Python evaluator."""
     if isinstance(condition, All):
         return all(evaluate(c, fact) for c in condition.items)

@@ -56,7 +56,7 @@ def around(thresholds: Iterable[float | int], offsets: Iterable[float | int]) ->
     return {t + step for t in thresholds for step in steps}
 
 
-def sides(threshold: float | int, *, integer: bool = False, minimum: float | int = 0) -> list:
+def sides(threshold: float | int, *, integer: bool = False, minimum: float | int = 0) -> list[float | int]:
     """A threshold and the values just either side of it (whole numbers for counts), none
     below `minimum`: the smallest changes that cross it."""
     if integer:
@@ -76,7 +76,8 @@ def alike(tests: list[Test], name: str) -> dict[tuple[bool, ...], list[Any]]:
 def candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:
     """Answers worth trying for an unknown field: every choice, or both sides of each threshold,
     or for a list none at all and one item of each kind the rules tell apart."""
-    return derived(rb, ("candidates", name), lambda: _candidates(rb, name))
+    found: tuple[Any, ...] = derived(rb, ("candidates", name), lambda: _candidates(rb, name))
+    return found
 
 
 def _candidates(rb: RuleBase, name: str) -> tuple[Any, ...]:

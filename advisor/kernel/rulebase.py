@@ -58,7 +58,7 @@ class Schema:
     inputs: tuple[str, ...]                 # fields of the input model
     types: Mapping[str, FieldType]          # every field a `when:` may test (inputs and derived)
     # then-kind -> its keys -> allowed values (() = any text); None = checked by `conclusion()`
-    conclusions: Mapping[str, Mapping[str, tuple] | None]
+    conclusions: Mapping[str, Mapping[str, tuple[str, ...]] | None]
     # files read as data, not rules: name -> validator(data, folder) returning problems, or
     # None for a file the schema's `context` reads and checks (such files are optional)
     data_files: Mapping[str, Callable[[Any, Path], list[str]] | None] = field(default_factory=dict)
@@ -89,7 +89,8 @@ SCHEMA_MODULES = {"advice": "advisor.advice.ruleschema", "claims": "advisor.clai
 
 
 def schema(kind: str) -> Schema:
-    return importlib.import_module(SCHEMA_MODULES[kind]).SCHEMA
+    schema: Schema = importlib.import_module(SCHEMA_MODULES[kind]).SCHEMA
+    return schema
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,12 @@ class Rule:
     title: str
     file: str
     when: Condition
-    then: dict
+    then: dict[str, Any]
     text: str
     rationale: str
     source: str
     for_each: str | None = None
-    examples: dict = field(default_factory=dict, hash=False, compare=False)
+    examples: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     valid_from: dt.date | None = None     # first day the rule holds (None: always has)
     valid_until: dt.date | None = None    # last day it holds (None: still does)
     series: str | None = None             # rules that take over from each other as dates pass
@@ -162,8 +163,8 @@ class RuleBase:
     rules: list[Rule]
     instances: list[RuleInstance]
     strata: list[list[RuleInstance]]
-    effort: dict
-    sets: dict[str, tuple]
+    effort: dict[str, Any]
+    sets: dict[str, tuple[Any, ...]]
     changelog: str = ""
     kind: str = "advice"
     data: dict[str, Any] = field(default_factory=dict)   # the schema's data files, parsed
@@ -200,7 +201,8 @@ class RuleBase:
                 [r for r in self.rules if r.id in keep], [i for layer in strata for i in layer],
                 strata, self.effort, self.sets, self.changelog, self.kind, self.data, self.types,
                 self.context, self.content_digest)   # records cite the whole rule base, + as_of
-        return views[keep]
+        view: RuleBase = views[keep]
+        return view
 
 
 def shipped_rules_dir() -> Path:
@@ -239,12 +241,12 @@ def load(path: str | Path | None = None) -> RuleBase:
 
 
 RECHECK_SECONDS = 1.0
-_by_stamp: dict[str, tuple[tuple, "RuleBase"]] = {}
+_by_stamp: dict[str, tuple[tuple[Any, ...], "RuleBase"]] = {}
 _recent: dict[str | None, tuple[float, "RuleBase"]] = {}     # load() argument -> (checked, rb)
 _shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
 
 
-def _stamp(folder: Path) -> tuple | None:
+def _stamp(folder: Path) -> tuple[Any, ...] | None:
     """Name, size, mtime and inode of every file in the folder; None when a file changed in the
     last 2 s, since a rewrite within the clock's tick keeps the mtime (git's "racy" rule)."""
     try:
@@ -325,7 +327,7 @@ class _Loader:
         self.folder, self.digest, self.texts = folder, digest, texts
         self.problems: list[Problem] = []
         self.positions: dict[tuple[str, str], int] = {}     # (file, rule id) -> 1-based position
-        self._lines: dict[str, dict[tuple, int]] = {}
+        self._lines: dict[str, dict[tuple[object, ...], int]] = {}
 
     def fail(self, message: str, file: str, rule: str | None = None, field: str | None = None,
              suggestions: Iterable[str] = (), valid: str | None = None,
@@ -346,7 +348,7 @@ class _Loader:
                 self._lines[file] = strict_yaml.lines(self.texts[file].decode("utf-8"))
             except UnicodeDecodeError:
                 self._lines[file] = {}
-        base: tuple = ()
+        base: tuple[object, ...] = ()
         if rule is not None:
             position = self.positions.get((file, rule))
             if position is None:
@@ -471,7 +473,7 @@ class _Loader:
                         changelog.read_text("utf-8") if changelog.is_file() else "", kind,
                         data_files, self.types, context, "sha256:" + self.digest)
 
-    def extend(self, meta: dict) -> dict | None:
+    def extend(self, meta: dict[str, Any]) -> dict[str, Any] | None:
         """Add the texts of the rule base `extends:` names; its rulebase.yaml, or None."""
         name = meta.get("extends")
         if name is None:
@@ -505,7 +507,7 @@ class _Loader:
         merged = [mine.get(r.id, r) for r in base if r.id not in disable]
         return merged + [r for r in own if r.id not in ids]
 
-    def load_sets(self, raw: Any) -> dict[str, tuple]:
+    def load_sets(self, raw: Any) -> dict[str, tuple[Any, ...]]:
         if not isinstance(raw, dict):
             self.fail("must map set names to lists of values", "rulebase.yaml", field="sets")
             return {}
@@ -638,8 +640,9 @@ class _Loader:
                     continue
                 parts = [self.parse_condition(v, file, rule, f"{where}[{i}]", for_each)
                          for i, v in enumerate(value)]
-                if all(parts):
-                    items.append((All if key == "all" else Any_)(tuple(parts)))
+                found = [part for part in parts if part is not None]
+                if len(found) == len(parts):
+                    items.append((All if key == "all" else Any_)(tuple(found)))
             else:
                 test = self.parse_test(str(key), value, file, rule, where, for_each)
                 if test:
@@ -733,7 +736,7 @@ class _Loader:
         resolver = self.context.resolvers.get("standard")
         if resolver is None:
             raise ValueError("this kind of rule base names no standards")
-        return resolver(reference)
+        return str(resolver(reference))
 
     def conclusion(self, rule: Rule, standard: str | None) -> Conclusion | None:
         then = {k: (fill(v, {"standard": standard}) if standard and isinstance(v, str) else v)
@@ -744,8 +747,9 @@ class _Loader:
                       rule.id, "then")
             return None
         kind = kinds[0]
-        if self.schema.conclusions[kind] is not None:
-            return self.listed_conclusion(rule, kind, then, self.schema.conclusions[kind])
+        listed = self.schema.conclusions[kind]
+        if listed is not None:
+            return self.listed_conclusion(rule, kind, then, listed)
         allowed = {"recommend": {"recommend", "standard", "driver"},
                    "limit": {"limit", "standard", "by"}, "infer": {"infer"},
                    "note": {"note", "standard"}, "warn": {"warn"}}[kind]
@@ -806,8 +810,8 @@ class _Loader:
             return Conclusion(kind, facts=tuple(sorted(facts.items())))
         return Conclusion(kind, std)
 
-    def listed_conclusion(self, rule: Rule, kind: str, then: dict,
-                          spec: Mapping[str, tuple]) -> Conclusion | None:
+    def listed_conclusion(self, rule: Rule, kind: str, then: dict[str, Any],
+                          spec: Mapping[str, tuple[str, ...]]) -> Conclusion | None:
         """A conclusion whose keys and values the schema lists; the kind's own key is required."""
         count = len(self.problems)
         for key in set(then) - set(spec):
@@ -832,7 +836,7 @@ class _Loader:
             mappings: list[Mapping[str, str] | None] = (
                 list(self.context.for_each.get(rule.for_each, ())) if rule.for_each else [None])
             for mapping in mappings:
-                std = mapping.get(rule.for_each) if mapping else None
+                std = mapping.get(rule.for_each) if mapping and rule.for_each else None
                 conclusion = self.conclusion(rule, std)
                 if conclusion is None:
                     break
@@ -855,7 +859,7 @@ class _Loader:
             if c.kind == "infer":
                 for name, _ in c.facts:
                     producers.setdefault(name, []).append(n)
-            elif c.kind in ("recommend", "limit"):
+            elif c.kind in ("recommend", "limit") and c.standard:
                 producers.setdefault(self.context.decision_facts[c.standard], []).append(n)
         level: dict[int, int] = {}
         visiting: set[int] = set()
@@ -895,7 +899,8 @@ class _Loader:
         layers: list[list[int]] = [[] for _ in range(max(level.values()) + 1)]
         for n in range(len(instances)):
             layers[level[n]].append(n)
-        ordered, index = [], 0
+        ordered: list[list[RuleInstance]] = []
+        index = 0
         for layer in layers:
             ordered.append([])
             for n in layer:
@@ -1019,6 +1024,6 @@ def rule_file_schema(rb: "RuleBase") -> dict[str, Any]:
     }
 
 
-def _closed(properties: dict, required: list[str]) -> dict:
+def _closed(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required,
             "additionalProperties": False}

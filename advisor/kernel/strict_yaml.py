@@ -16,10 +16,14 @@ import yaml
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: One duplicate key: (line, rule id or None, field, message).
+Found = tuple[int, str | None, str, str]
+
+
 class StrictYAMLError(yaml.YAMLError):
     """Every duplicate key of one document: (line, rule id or None, field, message)."""
 
-    def __init__(self, found: list[tuple[int, str | None, str, str]], data: Any = None):
+    def __init__(self, found: list[Found], data: Any = None):
         self.found, self.data = found, data      # data: the document, last of equal keys kept
         super().__init__("; ".join(f"line {line}: {message}" for line, _, _, message in found))
 
@@ -48,10 +52,10 @@ def load(text: str) -> Any:
         loader.dispose()
 
 
-def _problems(root: yaml.Node) -> Iterator[tuple[int, str | None, str, str]]:
+def _problems(root: yaml.Node) -> Iterator[Found]:
     seen: set[int] = set()
 
-    def walk(node: yaml.Node, path: str, rule: str | None) -> Iterator:
+    def walk(node: yaml.Node, path: str, rule: str | None) -> Iterator[Found]:
         if id(node) in seen:
             return
         seen.add(id(node))
@@ -79,22 +83,24 @@ def _rule_id(node: yaml.Node) -> str | None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
-                return value.value
+                return str(value.value)
     return None
 
 
+#: Where a node is in a document: its keys and 0-based list indexes.
+NodePath = tuple[object, ...]
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def lines(text: str) -> dict[tuple, int]:
+def lines(text: str) -> dict[NodePath, int]:
     """Where each key and list item of a document starts: path (keys and 0-based indexes) -> line."""
-    found: dict[tuple, int] = {}
+    found: dict[NodePath, int] = {}
     try:
         root = _compose(text)
     except yaml.YAMLError:
         return found
 
-    def walk(node: yaml.Node, path: tuple) -> None:
+    def walk(node: yaml.Node, path: NodePath) -> None:
         found.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -110,7 +116,7 @@ def lines(text: str) -> dict[tuple, int]:
     return found
 
 
-def line_of(table: dict[tuple, int], base: tuple, field: str | None) -> int | None:
+def line_of(table: dict[NodePath, int], base: NodePath, field: str | None) -> int | None:
     """The line of `field` (`when.all[0].sectr`) under `base`, or of its nearest enclosing part."""
     path = base + tuple(int(i) if i else k for k, i in _PART.findall(field or ""))
     while path:

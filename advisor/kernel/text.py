@@ -94,7 +94,8 @@ def template_problem(template: str) -> str | None:
 @lru_cache(maxsize=4096)
 def _parts(template: str) -> tuple[tuple[str, str | None], ...]:
     """A template split once into (literal, field name) pairs."""
-    parts, start = [], 0
+    parts: list[tuple[str, str | None]] = []
+    start = 0
     for match in _FIELD.finditer(template):
         if match.group(1) is None:                  # an escaped brace
             parts.append((template[start:match.start()] + match.group()[0], None))
