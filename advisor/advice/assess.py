@@ -114,11 +114,13 @@ def decide(fired: list[RuleInstance]) -> dict[str, str]:
     return decisions
 
 
-def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None) -> Run:
+def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None,
+              only: frozenset[str] | None = None) -> Run:
     """Fire the rule base stratum by stratum; inferred facts and decisions feed later strata.
 
     `engine` is an engine object, or an engine name (None = the default); `as_of` the date
-    certificates held are checked on (None = today).
+    certificates held are checked on (None = today); `only` restricts the run to these rule
+    instance keys (`RuleBase.needed_for` gives a set whose result is that of a full run).
     """
     engine = default_engine(rb, engine) if engine is None or isinstance(engine, str) else engine
     day = as_of_date(as_of)
@@ -126,7 +128,8 @@ def run_rules(rb: RuleBase, profile: Profile, engine=None, as_of: Any = None) ->
     run = Run(base_fact(rb, profile, day, checks), day, engine.name, certificates=checks)
     by_key = derived(rb, "by_key", lambda: {inst.key: inst for inst in rb.instances})
     for stratum in range(len(rb.strata)):
-        for key in engine.fire(stratum, run.fact):
+        for key in (engine.fire(stratum, run.fact) if only is None else
+                    engine.fire(stratum, run.fact, only)):
             inst = by_key[key]
             run.fired.append(inst)
             for name, value in inst.conclusion.facts:

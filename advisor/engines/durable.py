@@ -163,20 +163,21 @@ class DurableEngine:
 
     def __init__(self, rulebase: RuleBase):
         self.rulebase = rulebase
-        self._rulesets: list[list[str]] = []      # per stratum: ruleset names
-        self._keys: dict[str, list[str]] = {}     # ruleset name -> rule key per position
+        # per stratum: (ruleset name, rule key per position) for each of its rulesets
+        self._rulesets: list[list[tuple[str, list[str]]]] = []
+        self._home: dict[str, tuple[int, int]] = {}   # rule key -> (stratum, place of its ruleset)
         definitions: dict[str, dict] = {}
         for layer in rulebase.strata:
-            names = []
+            rulesets = []
             for chunk in self._chunks(layer):
                 conditions = [compile_condition(inst.condition) for inst in chunk]
                 name = "c" + hashlib.sha256(json.dumps(conditions, sort_keys=True).encode()
                                             ).hexdigest()[:32]
-                self._keys[name] = [inst.key for inst in chunk]
+                self._home.update((inst.key, (len(self._rulesets), len(rulesets))) for inst in chunk)
+                rulesets.append((name, [inst.key for inst in chunk]))
                 if name not in _registered_rulesets and name not in definitions:
                     definitions[name] = self._ruleset(conditions)
-                names.append(name)
-            self._rulesets.append(names)
+            self._rulesets.append(rulesets)
         if definitions:
             try:
                 _get_host().register_rulesets(definitions)
@@ -208,14 +209,20 @@ class DurableEngine:
                                   "run": _action(-1)}
         return definition
 
-    def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
-        """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in order."""
+    def fire(self, stratum: int, fact: dict[str, Any], only: frozenset[str] | None = None
+             ) -> list[str]:
+        """Assert `fact` into every ruleset of `stratum`; the keys of the rules that fired, in
+        order. With `only`, just the rulesets holding those keys, and only those keys fire."""
         host = _get_host()
         fired: list[str] = []
+        rulesets = self._rulesets[stratum]
+        if only is not None:
+            places = sorted({place for s, place in (self._home.get(k, (-1, 0)) for k in only)
+                             if s == stratum})
+            rulesets = [rulesets[p] for p in places]
         encoded = encode_fact(fact, "")     # once per stratum (durable_rules only reads it)
         with _lock:
-            for name in self._rulesets[stratum]:
-                keys = self._keys[name]
+            for name, keys in rulesets:
                 sid = encoded["sid"] = str(next(_sessions))
                 _traces[sid] = []
                 try:
@@ -237,6 +244,8 @@ class DurableEngine:
                 finally:
                     _traces.pop(sid, None)
                     host.delete_state(name, sid)
+        if only is not None:
+            fired = [key for key in fired if key in only]
         return list(dict.fromkeys(fired))
 
 

@@ -107,6 +107,9 @@ class PythonEngine:
         self._strata = [_Compiler().function(layer, f"{rulebase.digest} stratum {n}")
                         for n, layer in enumerate(rulebase.strata)]
 
-    def fire(self, stratum: int, fact: dict[str, Any]) -> list[str]:
-        """The keys of the rules of `stratum` whose condition holds on `fact`, in firing order."""
-        return self._strata[stratum](fact)
+    def fire(self, stratum: int, fact: dict[str, Any], only: frozenset[str] | None = None
+             ) -> list[str]:
+        """The keys of the rules of `stratum` whose condition holds on `fact`, in firing order
+        (with `only`, just those of these keys)."""
+        fired = self._strata[stratum](fact)
+        return fired if only is None else [key for key in fired if key in only]

@@ -183,6 +183,39 @@ class RuleBase:
     def instances_of(self, rule_id: str) -> list[RuleInstance]:
         return [i for i in self.instances if i.rule.id == rule_id]
 
+    def needed_for(self, keys: Iterable[str]) -> frozenset[str]:
+        """The instance keys that decide whether `keys` fire: themselves and, transitively, every
+        rule that concludes a fact they read (an inferred fact, or a standard's decision).
+
+        A run restricted to these gives `keys` the same result as a full run, because nothing
+        else writes what they read. `rules check` runs each rule's examples so, which keeps it
+        near-linear in the number of rules on an engine whose cost grows with the rule base.
+        """
+        producers = self.__dict__.get("_producers")
+        if producers is None:
+            producers = {}
+            decision_facts = self.context.decision_facts if self.context else {}
+            for inst in self.instances:
+                c = inst.conclusion
+                names = [name for name, _ in c.facts] if c.kind == "infer" else \
+                    [decision_facts[c.standard]] if c.kind in ("recommend", "limit") and \
+                    c.standard in decision_facts else []
+                for name in names:
+                    producers.setdefault(name, []).append(inst)
+            self.__dict__["_producers"] = producers
+            self.__dict__["_by_key"] = {inst.key: inst for inst in self.instances}
+        by_key = self.__dict__["_by_key"]
+        needed: set[str] = set()
+        todo = [by_key[k] for k in keys]
+        while todo:
+            inst = todo.pop()
+            if inst.key in needed:
+                continue
+            needed.add(inst.key)
+            todo.extend(p for name in inst.uses for p in producers.get(name, ())
+                        if p.key not in needed)
+        return frozenset(needed)
+
     def at(self, day: dt.date | None) -> "RuleBase":
         """The rule base as it stands on `day`: only the rules whose `valid_from` / `valid_until`
         hold then. Views are cached by the rules they keep (they change only at boundaries), so
