@@ -4,7 +4,9 @@ refused when the rule base is loaded, with the file named, so `rules check` catc
 """
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,47 @@ def test_a_two_day_certificate_is_not_credible_as_it_stands():
     assert check.verdict != "credible"
     assert "validity-implausibly-short" in [f.rule for f in check.red_flags]
     assert evaluate(GOOD)                                 # the advice rule base is untouched
+
+
+def _aged(folder: Path, seconds: int = 60) -> None:
+    """Every file older than the loader's 2-second "racy" window, so its stamp cache is used."""
+    past = time.time() - seconds
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, (past, past))
+
+
+def test_claim_rules_are_read_again_when_the_effort_tables_they_point_to_change(tmp_path, monkeypatch):
+    """The repro: claims data read ../effort.yaml, but the claim rule base was cached by its own
+    folder's files only, so an edited table kept its old days in a running process."""
+    from advisor.kernel import rulebase
+    monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 0)
+    folder = copied(tmp_path)
+    _aged(folder)
+    claim = {"supplier": "Acme Ltd", "standard": "ISO 9001:2015", "scope": "Machining",
+             "certification_body": "BSI Assurance UK Ltd", "accreditation_body": "UKAS",
+             "certificate_number": "FM 1", "issued": "2025-06-28", "expires": "2028-06-27",
+             "as_of": "2026-06-30", "employees": 200, "audit_days": 2}
+
+    def flag_text() -> str:
+        found = check_claim(claim, rules=folder / "claims").red_flags
+        return next(f.text for f in found if f.rule == "audit-days-implausible")
+
+    before = load(folder / "claims").digest
+    assert "the 9 days of the IAF MD 5 table" in flag_text()
+    effort = (folder / "effort.yaml").read_text()
+    (folder / "effort.yaml").write_text(effort.replace("[275, 9]", "[275, 19]"))
+    _aged(folder / "effort.yaml", 30)
+    assert load(folder / "claims").digest != before
+    assert "the 19 days of the IAF MD 5 table" in flag_text()
+
+
+def test_the_advice_rule_base_is_read_again_when_its_edition_table_changes(tmp_path, monkeypatch):
+    from advisor.kernel import rulebase
+    monkeypatch.setattr(rulebase, "RECHECK_SECONDS", 0)
+    folder = copied(tmp_path)
+    _aged(folder)
+    before = load(folder)
+    editions = folder / "claims" / "editions.yaml"
+    editions.write_text(editions.read_text() + "\n# edited\n")
+    _aged(editions, 30)
+    assert load(folder).digest != before.digest

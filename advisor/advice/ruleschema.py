@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from advisor.advice import catalog, vocabulary
-from advisor.advice.certificates import CERTIFICATE_FACTS
+from advisor.advice.certificates import CERTIFICATE_FACTS, editions_path
 from advisor.advice.effort import validate as effort_problems
 from advisor.advice.models import Profile, Ref, Vocab
-from advisor.kernel.rulebase import CONCLUSIONS, DECISIONS, Context, FieldType, Schema
+from advisor.kernel.rulebase import CONCLUSIONS, DECISIONS, Context, FieldType, Schema, pointer
 
 DATA_FILES = (catalog.CATALOG_FILE, catalog.VOCABULARY_FILE, "effort.yaml", "planning.yaml",
               "costs.yaml", vocabulary.NACE_FILE)
@@ -150,11 +150,19 @@ def read_context(data: Mapping[str, Any], folder: Path) -> tuple[Context, list[t
 #: scheme ids are the `schemes` vocabulary (checked by `rules check`).
 SCHEME_LEVELS = ("required", "expected", "alternative")
 
+
+def _linked(texts: Mapping[str, bytes], folder: Path) -> list[Path]:
+    """The edition table planning.yaml points to (claims/editions.yaml, shared with the claim
+    check): part of this rule base's identity."""
+    relative = pointer(texts, "planning.yaml", "certificates", "editions")
+    return [editions_path(folder, relative)] if relative else []
+
+
 SCHEMA = Schema("advice", "profile", tuple(Profile.model_fields),
                 {},                      # types come from each rule base's data: read_context
                 {**dict.fromkeys(CONCLUSIONS), "scheme": {"scheme": (), "level": SCHEME_LEVELS}},
                 data_files=dict.fromkeys(DATA_FILES),
-                context=read_context)
+                context=read_context, linked=_linked)
 
 
 @lru_cache(maxsize=16)

@@ -32,7 +32,8 @@ from advisor.version import __version__
 from advisor.advice.effort import table_days, validate as validate_effort
 from advisor.errors import (AdvisorError, ClaimError, InputError, Problem, RuleBaseError,
                             closest, printable)
-from advisor.kernel.rulebase import FieldType, RuleBase, RuleInstance, Schema, load, shipped_rules_dir
+from advisor.kernel.rulebase import (FieldType, RuleBase, RuleInstance, Schema, load, pointer,
+                                     shipped_rules_dir)
 from advisor.kernel.text import fill
 
 __all__ = ["check_claim", "check_file", "claim_fact", "claims_rulebase", "ClaimResult", "SCHEMA"]
@@ -337,6 +338,8 @@ SCHEMA = Schema(
     data_files={"iaf_mla.yaml": _validate_mla, "editions.yaml": _validate_editions,
                 "facts.yaml": _validate_facts, "schemes.yaml": _validate_schemes,
                 "scope_terms.yaml": _validate_scope_terms},
+    linked=lambda texts, folder: [folder / p for p in [pointer(texts, "facts.yaml", "audit_time",
+                                                                  "tables")] if p],
 )
 
 RulesArg = Union[None, str, Path, RuleBase]

@@ -65,6 +65,9 @@ class Schema:
     # the rule base's own vocabulary, worked out from its data files: (Context, problems as
     # (file, message)); None when `types` is all a rule needs
     context: Callable[[Mapping[str, Any], Path], tuple["Context", list[tuple[str, str]]]] | None = None
+    # files outside the folder that its data files point to (raw texts by name, folder -> paths):
+    # part of the rule base's digest and of the staleness check of its cache
+    linked: Callable[[Mapping[str, bytes], Path], list[Path]] | None = None
 
 
 @dataclass(frozen=True)
@@ -262,19 +265,23 @@ def load(path: str | Path | None = None) -> RuleBase:
     folder = Path(path) if path is not None else _shipped_dir()
     stamp = _stamp(folder)
     cached = _by_stamp.get(stamp[0]) if stamp else None
-    if cached and cached[0] == stamp:
+    if cached and cached[0] == stamp and tuple(map(_file_stamp, cached[2])) == cached[3]:
         rb = cached[1]
     else:
-        rb = _read(folder)
-        if stamp:
-            _by_stamp[stamp[0]] = (stamp, rb)
+        links: list[tuple[Path, tuple | None]] = []
+        rb = _read(folder, links)
+        now = time.time_ns()
+        if stamp and all(st and now - st[1] >= 2_000_000_000 for _, st in links):
+            _by_stamp[stamp[0]] = (stamp, rb, tuple(p for p, _ in links),
+                                   tuple(st for _, st in links))
     if stamp:
         _recent[key] = (time.monotonic(), rb)
     return rb
 
 
 RECHECK_SECONDS = 1.0
-_by_stamp: dict[str, tuple[tuple[Any, ...], "RuleBase"]] = {}
+#: folder -> (its stamp, the rule base, the linked files outside it, their stamps)
+_by_stamp: dict[str, tuple[tuple[Any, ...], "RuleBase", tuple[Path, ...], tuple[Any, ...]]] = {}
 _recent: dict[str | None, tuple[float, "RuleBase"]] = {}     # load() argument -> (checked, rb)
 _shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
 
@@ -293,8 +300,18 @@ def _stamp(folder: Path) -> tuple[Any, ...] | None:
     return where, tuple(files)
 
 
-def _read(folder: Path) -> RuleBase:
-    """Read and hash the rule files; parse them unless the same content was parsed before."""
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _read(folder: Path, links: list[tuple[Path, tuple | None]] | None = None) -> RuleBase:
+    """Read and hash the rule files; parse them unless the same content was parsed before.
+    The files outside the folder that its data files point to (`Schema.linked`) are hashed
+    too, and listed in `links` with their stamps (taken before reading them)."""
     if not folder.is_dir():
         raise RuleBaseError([Problem("is not a folder of rule files", source=str(folder))])
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
@@ -308,10 +325,50 @@ def _read(folder: Path) -> RuleBase:
         # line endings normalised: a Windows checkout of the same rules has the same identity
         digest.update(file.name.encode() + b"\0" + data.replace(b"\r\n", b"\n") + b"\0")
         texts[file.name] = data
+    digest.update(linked_digest(folder, texts, links).encode())
     base = _extended_base(texts.get("rulebase.yaml", b""), folder)
     if base is not None:                 # an overlay's identity includes the rule base it extends
-        digest.update(b"extends\0" + _read(base).digest.encode())
+        digest.update(b"extends\0" + _read(base, links).digest.encode())
     return _load_cached(str(folder), digest.hexdigest(), tuple(sorted(texts.items())))
+
+
+def pointer(texts: Mapping[str, bytes], file: str, *keys: str) -> str | None:
+    """The text at `keys` in the raw data file `file` (None if absent or unreadable): how a
+    schema's `linked` finds the files its data files point to."""
+    try:
+        value = parsed(texts[file], _parse_yaml) if file in texts else None
+    except (yaml.YAMLError, UnicodeDecodeError, AliasesUsed):
+        return None
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def linked_digest(folder: Path, texts: Mapping[str, bytes],
+                  links: list[tuple[Path, tuple | None]] | None = None) -> str:
+    """The hash of the files outside `folder` that its data files point to (claims data reads
+    the effort tables in ../effort.yaml; the advice rule base reads claims/editions.yaml): a
+    change there is a new rule base. "" when there are none."""
+    try:
+        meta = strict_yaml.load(texts.get("rulebase.yaml", b"").decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return ""                        # the loader reports it
+    kind = meta.get("kind", "advice") if isinstance(meta, dict) else "advice"
+    hook = schema(kind).linked if isinstance(kind, str) and kind in SCHEMA_MODULES else None
+    paths = hook(texts, folder) if hook is not None else []
+    if not paths:
+        return ""
+    digest = hashlib.sha256()
+    for path in paths:
+        stamp = _file_stamp(path)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data, stamp = b"\0missing", None
+        if links is not None:
+            links.append((path, stamp))
+        digest.update(path.name.encode() + b"\0" + data + b"\0")   # the same wherever installed
+    return digest.hexdigest()
 
 
 EXTENDS = {"shipped": lambda: shipped_rules_dir()}      # `extends:` names -> base folder

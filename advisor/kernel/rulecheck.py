@@ -38,7 +38,8 @@ from advisor.kernel.counterfactual import around, numbers
 from advisor.kernel.operators import OPERATORS, Operator
 from advisor.errors import AdvisorError, EngineError, Problem, RuleBaseError
 from advisor.advice.models import Profile, parse_profile
-from advisor.kernel.rulebase import RuleBase, RuleInstance, _load_cached, load, schema, shipped_rules_dir
+from advisor.kernel.rulebase import (RuleBase, RuleInstance, _load_cached, linked_digest, load, schema,
+                                     shipped_rules_dir)
 
 #: Rule examples are fragments laid over this minimal profile (README, "Writing rules").
 EXAMPLE_BASE = {"name": "Example", "sector": "other", "employees": 20}
@@ -198,7 +199,8 @@ def load_tolerant(folder: Path) -> tuple[Optional[RuleBase], list[Finding]]:
         try:
             if current == texts:
                 return load(folder), findings
-            digest = hashlib.sha256(repr(sorted(current.items())).encode()).hexdigest()
+            digest = hashlib.sha256((repr(sorted(current.items())) + linked_digest(
+                folder, current)).encode()).hexdigest()
             return _load_cached(str(folder), digest, tuple(sorted(current.items()))), findings
         except RuleBaseError as exc:
             more = set()
