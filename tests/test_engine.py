@@ -125,3 +125,40 @@ def test_ctrl_c_inside_a_rule_action_is_not_swallowed(rb, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         evaluate({"name": "Acme", "sector": "construction", "employees": 80}, rules=rb)
     assert engine_module._failures == {}
+
+
+@needs_durable
+def test_no_compiled_condition_uses_a_regular_expression(rb):
+    """durable_rules' delete_ruleset leaves a ruleset's regular expressions behind (about 1.2 MB
+    each): value lists compile to equalities so retired rulesets are freed whole."""
+    engine = engine_module.engine_for(rb)
+    assert engine._conditions and "$mt" not in repr(engine._conditions)
+
+
+@needs_durable
+def test_retired_rule_bases_free_their_rulesets_and_still_answer_if_used_again(tmp_path, rb):
+    """A long-running process reloading edited rule bases: the rulesets only retired versions
+    had are deleted (issue 20: +4.07 MB per reload before); an engine a caller still holds
+    registers them again when used."""
+    import shutil
+    from advisor.kernel.rulebase import load, shipped_rules_dir
+    host = engine_module._get_host()
+    profile = parse_profile({"name": "A", "sector": "construction", "employees": 80,
+                             "annual_energy_tj": 90, "regulations": ["eu_eed"]})
+    engines, expected = [], []
+    for n in range(engine_module.MAX_ENGINES + 3):
+        folder = tmp_path / f"v{n}"
+        shutil.copytree(shipped_rules_dir(), folder, ignore=shutil.ignore_patterns("claims"))
+        target = folder / "hard_demands.yaml"
+        target.write_text(target.read_text().replace("{gt: 85}", "{gt: %d}" % (85 + n), 1))
+        edited = load(folder)
+        engines.append(engine_module.engine_for(edited))
+        expected.append([i.key for i in run_rules(edited, profile, engines[-1]).fired])
+    live = set(host._ruleset_directory)
+    first = engines[0]
+    assert first.retired and not set(first._conditions) <= live     # its own ruleset is gone
+    assert set(engine_module._users) == live
+    assert len(engine_module._registered) <= engine_module.MAX_ENGINES
+    assert [i.key for i in run_rules(first.rulebase, profile, first).fired] == expected[0]
+    assert not first.retired and set(first._conditions) <= set(host._ruleset_directory)
+    assert "eed-certified-enms" in expected[0] and "eed-certified-enms" not in expected[5]

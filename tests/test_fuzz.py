@@ -207,3 +207,153 @@ def _clean_folder():
     for path in FOLDER.iterdir():
         path.unlink()
     FOLDER.rmdir()
+
+
+# -- xlsx: generated workbooks (issue 20) -----------------------------------------------------
+# Each example builds a real workbook in the test body (never in a strategy: a saved workbook
+# carries its save time), reads it as `batch` does and scores it. Rows read = the non-blank rows
+# below the header, plus rows a formula or a merged range touches; scored + failed must equal
+# that count, and nothing but an AdvisorError may escape. Marked slow: each example writes and
+# reads a workbook. A long run: `ISO_ADVISOR_FUZZ_EXAMPLES=N scripts/fuzz.sh -k xlsx -m slow`.
+
+from advisor.inputs.tables import fold as fold_column  # noqa: E402
+
+openpyxl = pytest.importorskip("openpyxl")
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: E402
+
+KNOWN_COLUMNS = {fold_column(f) for f in FIELDS} | {"id", "client_id"}
+HEADER_NAMES = st.sampled_from([*FIELDS, "Name", "SECTOR", " employees ", "Countries",
+                                "Annual energy TJ", "Client ID", "id", "Notes", "Sectr", "", None,
+                                "Employees (FTE)", "name"])
+
+
+def _not_a_column(text: str) -> bool:
+    return fold_column(text) not in KNOWN_COLUMNS
+
+
+cell_texts = (st.text(max_size=40).map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t))
+              | st.sampled_from(["retail", "construction", "ISO 9001", "iso27001", "DE; FR",
+                                 "de, at", "2,5", "1.000", "1,000.5", "yes", "no", "TRUE", "  ",
+                                 "#N/A", "#DIV/0!", "#REF!", "=1+1", "=A1", "=SUM(C2:C9)",
+                                 "2026-03-01", "high", "unknown", "n/a", "-", "0", "-3",
+                                 "1e309", "NaN", "x" * 1000])).filter(_not_a_column)
+fuzz_cells = st.one_of(st.none(), cell_texts, st.booleans(), st.integers(-10, 10**7),
+                       st.integers(-10**20, 10**20),
+                       st.floats(allow_nan=False, allow_infinity=False),
+                       st.dates(), st.datetimes(), st.times())
+
+
+@st.composite
+def workbooks(draw) -> dict:
+    """Cells for a workbook: title rows, a header naming at least name and sector, data rows,
+    merged ranges, sometimes a second sheet in front that the reader is told to skip."""
+    titles = draw(st.lists(st.lists(cell_texts, min_size=1, max_size=3), max_size=2))
+    blanks_above = draw(st.integers(0, 2))
+    header = draw(st.lists(HEADER_NAMES, max_size=6))
+    at = draw(st.permutations(range(len(header) + 2)))
+    header = header + ["name", "sector"]
+    header = [header[i] for i in at]
+    rows = draw(st.lists(st.lists(fuzz_cells, max_size=len(header) + 2), max_size=12))
+    top = len(titles) + blanks_above + 2           # first data row, 1-based
+    merges = []
+    for _ in range(draw(st.integers(0, 2))):
+        r1 = draw(st.integers(top, top + max(len(rows), 1)))     # below the header: merging
+        # the header itself can hide its names, and the reader then takes the first row
+        c1 = draw(st.integers(1, len(header)))
+        merges.append((r1, c1, r1 + draw(st.integers(0, 2)), c1 + draw(st.integers(0, 1))))
+    return {"titles": titles, "blanks": blanks_above, "header": header, "rows": rows,
+            "merges": merges, "front_sheet": draw(st.booleans())}
+
+
+def _build(spec: dict, path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    if spec["front_sheet"]:
+        sheet.title = "Notes"
+        sheet.append(["name", "sector", "employees"])
+        sheet.append(["Not me", "retail", 1])
+        sheet = book.create_sheet("Clients")
+    else:
+        sheet.title = "Clients"
+    for row in [*spec["titles"], *[[] for _ in range(spec["blanks"])], spec["header"],
+                *spec["rows"]]:
+        sheet.append(row)
+    for r1, c1, r2, c2 in spec["merges"]:
+        sheet.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    book.save(path)
+
+
+def _rows_read(spec: dict) -> int:
+    top = len(spec["titles"]) + spec["blanks"] + 2
+    merged = {r for r1, _, r2, _ in spec["merges"] for r in range(r1, r2 + 1)}
+    last = max([top - 1 + len(spec["rows"]), *merged])
+
+    def counted(number: int) -> bool:
+        index = number - top
+        cells = spec["rows"][index] if 0 <= index < len(spec["rows"]) else []
+        blank = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+        formula = any(isinstance(c, str) and c.startswith("=") for c in cells)
+        return not blank or formula or number in merged
+    return sum(counted(n) for n in range(top, last + 1))
+
+
+@pytest.mark.slow
+@budget(40)
+@given(spec=workbooks())
+def test_generated_workbooks_score_or_fail_every_row_read(spec):
+    from advisor.inputs.tables import TableOptions
+    path = FOLDER / "generated.xlsx"
+    _build(spec, path)
+    sheet = "Clients" if spec["front_sheet"] else None
+    records = list(read_file(path, options=TableOptions(sheet=sheet)))
+    results = list(evaluate_many(records, jobs=1))
+    expected = _rows_read(spec)
+    assert len(results) == len(records) == max(expected, 1), \
+        (expected, [(r.location, r.error) for r in records])
+    check_scored(results)
+
+
+@st.composite
+def damaged_workbooks(draw) -> tuple[dict, str, list]:
+    """A generated workbook and byte edits to one XML part inside it."""
+    spec = draw(workbooks())
+    part = draw(st.sampled_from(["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+                                 "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml",
+                                 "xl/_rels/workbook.xml.rels"]))
+    edits = draw(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "replace"]),
+                                    st.sampled_from([b"<", b">", b"\"", b"&", b"\x00", b"\xff",
+                                                     b"</row>", b"<c r=\"A1\">", b"<v>", b"9" * 40,
+                                                     b"t=\"s\"", b"r=\"ZZZZ9\"", b"<f>1+1</f>"])),
+                          min_size=1, max_size=4))
+    return spec, part, edits
+
+
+@pytest.mark.slow
+@budget(40)
+@given(case=damaged_workbooks())
+def test_damaged_workbook_parts_are_error_records_never_a_traceback(case):
+    """openpyxl meets broken XML, bad references and NUL bytes inside a valid ZIP: the file is
+    an error record, or rows up to the damage are read and the damage is one error record."""
+    import zipfile
+    spec, part, edits = case
+    path = FOLDER / "damaged.xlsx"
+    _build(spec, path)
+    with zipfile.ZipFile(path) as archive:
+        members = [(info.filename, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members:
+            if name == part:
+                data = bytearray(data)
+                for where, op, junk in edits:
+                    at = int(where * len(data))
+                    if op == "insert":
+                        data[at:at] = junk
+                    elif op == "delete":
+                        del data[at:at + len(junk)]
+                    else:
+                        data[at:at + len(junk)] = junk
+                data = bytes(data)
+            archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data)
+    records = list(read_file(path))
+    assert records
+    check_scored(list(evaluate_many(records, jobs=1)))

@@ -184,3 +184,22 @@ def test_the_advice_rule_base_is_read_again_when_its_edition_table_changes(tmp_p
     editions.write_text(editions.read_text() + "\n# edited\n")
     _aged(editions, 30)
     assert load(folder).digest != before.digest
+
+
+def test_a_scalar_alias_in_a_rule_file_is_refused_like_any_other(tmp_path):
+    """Rule files refused aliases of lists and mappings, but an aliased string passed, since the
+    parsed value cannot tell it from a repeated one: aliases are now counted while parsing."""
+    text = yaml.safe_dump({"rules": [RULE]}, sort_keys=False).replace(
+        "title: A custom rule", "title: &t A custom rule").replace(
+        "rationale: Because.", "rationale: *t")
+    assert "*t" in text and yaml.safe_load(text)["rules"][0]["rationale"] == "A custom rule"
+    rejected(with_file(tmp_path, text), "zz_custom.yaml", "aliases (*name)")
+
+
+def test_scalar_aliases_in_data_files_count_against_the_expansion_budget():
+    from advisor.kernel.rulebase import AliasesUsed, _parse_yaml
+    small = b"a: &x " + b"y" * 100 + b"\nb: [*x, *x, *x]\n"
+    assert _parse_yaml(small)["b"] == ["y" * 100] * 3             # data files may repeat a value
+    big = b"a: &x " + b"y" * 50_000 + b"\nb: [" + b", ".join([b"*x"] * 400) + b"]\n"
+    with pytest.raises(AliasesUsed, match="far more than its size"):
+        _parse_yaml(big)                                          # 20 MB from a 52 KB file

@@ -389,9 +389,11 @@ _prepared: dict[str, _Data] = {}
 
 
 def _data(rb: RuleBase) -> _Data:
-    data = _prepared.get(rb.digest)
-    if data is None:
-        data = _prepared[rb.digest] = _prepare(rb)
+    """The prepared data of the rule bases used last (an edited one does not pile up)."""
+    data = _prepared.pop(rb.digest, None) or _prepare(rb)
+    _prepared[rb.digest] = data
+    while len(_prepared) > 8:
+        del _prepared[next(iter(_prepared))]
     return data
 
 

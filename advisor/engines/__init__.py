@@ -63,7 +63,8 @@ def engine_for(rulebase: RuleBase, name: str | None = None) -> Engine:
     if resolve(name) == "durable":
         return durable.engine_for(rulebase)
     with _lock:
-        engine = _python.get(rulebase.digest)
-        if engine is None:
-            engine = _python[rulebase.digest] = PythonEngine(rulebase)
+        engine = _python.pop(rulebase.digest, None) or PythonEngine(rulebase)
+        _python[rulebase.digest] = engine            # the most recently used last
+        while len(_python) > durable.MAX_ENGINES:   # edited rule bases do not pile up
+            del _python[next(iter(_python))]
     return engine

@@ -14,7 +14,6 @@ import hashlib
 import itertools
 import json
 import math
-import re
 import sys
 import threading
 from typing import Any
@@ -27,7 +26,6 @@ from advisor.kernel.rulebase import RuleBase, RuleInstance
 PAD = "\u241f"                      # a list item no real value equals: keeps `$iall` true on []
 UNKNOWN = "_unknown"                 # names of the fields that are null in this fact
 MAX_TESTS_PER_RULESET = 40           # one fact matching >~64 conditions fails (error 303)
-_SAFE = re.compile(r"[A-Za-z0-9_]+")
 
 _lock = threading.Lock()
 _sessions = itertools.count(1)
@@ -100,22 +98,19 @@ def _test(field: str, operator: Operator, value: Any) -> dict:
         return {"$ex": {field: 1}} if operator.negated else {"$iany": {UNKNOWN: {"$i": field}}}
     if not operator.many:
         return _relation(field, operator.relation, operator.negated, value)
-    if not operator.negated and operator.relation in ("eq", "contains") and all(
-            isinstance(v, str) and _SAFE.fullmatch(v) for v in value):
-        pattern = "|".join(value)           # one regex test instead of one test per value
-        if operator.relation == "eq":
-            return {"$mt": {field: pattern}}
-        return {"$iany": {field: {"$mt": {"$i": pattern}}}}
+    # never one `$mt` regular expression for a list of values: see _tests
     return {"$and" if operator.negated else "$or":
             [_relation(field, operator.relation, operator.negated, v) for v in value]}
 
 
 def _tests(condition: Condition) -> int:
-    """About how many tests durable holds for a condition (a ruleset must stay below ~64)."""
+    """About how many tests durable holds for a condition (a ruleset must stay below ~64): a
+    list of values is one test each. Lists compile to `$or` of equalities, never to one `$mt`
+    regular expression, though that would count as one: durable_rules' delete_ruleset does not
+    free a ruleset's regular expressions (about 1.2 MB each, measured), so rule bases reloaded
+    in a long process would grow without bound."""
     if isinstance(condition, Test):
-        operator = OPERATORS[condition.op]
-        one_regex = operator.relation == "eq" and not operator.negated
-        return len(condition.value) if operator.many and not one_regex else 1
+        return len(condition.value) if OPERATORS[condition.op].many else 1
     return sum(_tests(c) for c in condition.items)
 
 
@@ -152,11 +147,13 @@ def _parseable(value: Any) -> Any:
 class DurableEngine:
     """Runs one rule base's strata on durable_rules; `fire()` returns the keys that fired.
 
-    durable_rules can never delete a ruleset (each costs about 1.4 MB for the life of the
-    process), so rulesets are named by their content and registered once per process: a rule
-    base edited and reloaded a hundred times by a long-running process registers only the
-    rulesets whose rules changed. What remains is that cost for every distinct ruleset ever
-    loaded. Actions record their position in their ruleset; each engine maps it to its keys.
+    Rulesets are named by their content and shared by every engine that has them, so a rule
+    base edited and reloaded registers only the rulesets whose rules changed. durable_rules'
+    Python API cannot delete a ruleset, but its C extension can (`delete_ruleset`): a ruleset
+    is deleted when the last engine using it is retired (engines are kept for the
+    MAX_ENGINES rule bases used last), so a long-running process that reloads edited rule
+    bases stays bounded. A retired engine that is used again registers its rulesets anew.
+    Actions record their position in their ruleset; each engine maps it to its keys.
     """
 
     name = "durable"
@@ -166,7 +163,7 @@ class DurableEngine:
         # per stratum: (ruleset name, rule key per position) for each of its rulesets
         self._rulesets: list[list[tuple[str, list[str]]]] = []
         self._home: dict[str, tuple[int, int]] = {}   # rule key -> (stratum, place of its ruleset)
-        definitions: dict[str, dict] = {}
+        self._conditions: dict[str, list[dict]] = {}  # ruleset name -> compiled conditions
         for layer in rulebase.strata:
             rulesets = []
             for chunk in self._chunks(layer):
@@ -175,15 +172,39 @@ class DurableEngine:
                                             ).hexdigest()[:32]
                 self._home.update((inst.key, (len(self._rulesets), len(rulesets))) for inst in chunk)
                 rulesets.append((name, [inst.key for inst in chunk]))
-                if name not in _registered_rulesets and name not in definitions:
-                    definitions[name] = self._ruleset(conditions)
+                self._conditions[name] = conditions
             self._rulesets.append(rulesets)
+        self.retired = True
+        with _lock:
+            self._acquire()
+
+    def _acquire(self) -> None:
+        """Register the rulesets no live engine has yet and count this engine as a user of each
+        (the caller holds _lock)."""
+        definitions = {name: self._ruleset(conditions) for name, conditions in self._conditions.items()
+                       if name not in _users}
         if definitions:
+            for name in definitions:         # left behind by a registration that failed
+                _delete_ruleset(name)
             try:
                 _get_host().register_rulesets(definitions)
             except Exception as exc:
                 raise EngineError(f"durable_rules refused the rule base: {exc}") from exc
-            _registered_rulesets.update(definitions)
+        for name in self._conditions:
+            _users[name] = _users.get(name, 0) + 1
+        self.retired = False
+
+    def _release(self) -> None:
+        """Stop using this engine's rulesets; delete those no other live engine uses (the
+        caller holds _lock, so no session is live)."""
+        if self.retired:
+            return
+        self.retired = True
+        for name in self._conditions:
+            _users[name] -= 1
+            if not _users[name]:
+                del _users[name]
+                _delete_ruleset(name)
 
     @staticmethod
     def _chunks(layer: list[RuleInstance]) -> list[list[RuleInstance]]:
@@ -222,6 +243,8 @@ class DurableEngine:
             rulesets = [rulesets[p] for p in places]
         encoded = encode_fact(fact, "")     # once per stratum (durable_rules only reads it)
         with _lock:
+            if self.retired:                 # evicted while a caller still held it
+                _keep(self)
             for name, keys in rulesets:
                 sid = encoded["sid"] = str(next(_sessions))
                 _traces[sid] = []
@@ -267,16 +290,48 @@ def _action(position: int):
 
 _traces: dict[str, list[int]] = {}          # session id -> positions of the rules that fired
 _failures: dict[str, tuple[int, BaseException]] = {}   # session id -> (position, error)
-_registered_rulesets: set[str] = set()      # content names, registered once per process
-MAX_ENGINES = 32                            # engines kept per process (they are small now)
+_users: dict[str, int] = {}                 # registered ruleset name -> live engines using it
+MAX_ENGINES = 8                             # engines (rule base versions) kept live per process
+
+
+def _delete_ruleset(name: str) -> None:
+    """Free a ruleset through the C extension (durable_rules' Host has no method for it).
+    Safe only when no session of it is live and nothing will assert into it again: the
+    caller holds _lock, and every engine using it has been retired."""
+    import durable_rules_engine
+
+    host = _get_host()
+    ruleset = host._ruleset_directory.pop(name, None)
+    if ruleset is None:
+        return
+    if ruleset in host._ruleset_list:
+        host._ruleset_list.remove(ruleset)
+    durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+def _keep(engine: DurableEngine) -> None:
+    """Make `engine` the most recently used live engine, retiring the least recently used one
+    beyond MAX_ENGINES (the caller holds _lock)."""
+    digest = engine.rulebase.digest
+    if _registered.get(digest) is not engine:
+        if engine.retired:
+            engine._acquire()
+        old = _registered.pop(digest, None)
+        if old is not None:
+            old._release()
+    _registered[digest] = _registered.pop(digest, engine)
+    while len(_registered) > MAX_ENGINES:
+        _registered.pop(next(iter(_registered)))._release()
 
 
 def engine_for(rulebase: RuleBase) -> DurableEngine:
-    """One engine per rule base content per process (rulesets cannot be unregistered)."""
+    """One engine per rule base content per process, for the MAX_ENGINES used last."""
     with _lock:
         engine = _registered.get(rulebase.digest)
-        if engine is None:
-            if len(_registered) >= MAX_ENGINES:
-                del _registered[next(iter(_registered))]
-            engine = _registered[rulebase.digest] = DurableEngine(rulebase)
+        if engine is not None:
+            _keep(engine)
+            return engine
+    engine = DurableEngine(rulebase)
+    with _lock:
+        _keep(engine)
     return engine

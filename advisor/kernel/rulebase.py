@@ -1021,9 +1021,15 @@ class AliasesUsed(ValueError):
 
 
 def _parse_yaml(data: bytes) -> Any:
-    value = strict_yaml.load(data.decode("utf-8"))
-    _check_expansion(value, 16 * len(data) + 1_000_000,
-                     shared_ok=not (isinstance(value, dict) and "rules" in value))
+    """A rule or data file parsed strictly. Rule files may use no alias at all, of a list, a
+    mapping or a scalar alike (a rule is written out where it is read); data files may, within
+    a budget on the expanded size, which scalar aliases count against as containers do."""
+    value, aliases = strict_yaml.load_counting_aliases(data.decode("utf-8"))
+    rule_file = isinstance(value, dict) and "rules" in value
+    if rule_file and aliases:
+        raise AliasesUsed("uses YAML aliases (*name) or merge keys (<<), which rule files may "
+                          "not: write the values out")
+    _check_expansion(value, 16 * len(data) + 1_000_000, shared_ok=not rule_file)
     return value
 
 

@@ -38,18 +38,42 @@ def _compose(text: str) -> yaml.Node | None:
 
 def load(text: str) -> Any:
     """`text` parsed like yaml.safe_load, refusing duplicate keys (StrictYAMLError)."""
+    return load_counting_aliases(text)[0]
+
+
+def load_counting_aliases(text: str) -> tuple[Any, int]:
+    """`load(text)` and how many aliases (`*name`, `<<: *name`) it uses, of any value, scalars
+    included: the parsed value cannot tell a repeated string from an aliased one."""
     loader = _LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, 0
         found = list(_problems(node))
         data = loader.construct_document(node)
         if found:
             raise StrictYAMLError(found, data)
-        return data
+        return data, _aliases(node)
     finally:
         loader.dispose()
+
+
+def _aliases(root: yaml.Node) -> int:
+    """Nodes reached more than once: the composer hands every alias its anchor's node."""
+    seen: set[int] = set()
+    repeats = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            repeats += 1
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return repeats
 
 
 def _problems(root: yaml.Node) -> Iterator[Found]:

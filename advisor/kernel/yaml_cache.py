@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 ENV = "ISO_ADVISOR_CACHE_DIR"
-_FORMAT = b"iso-advisor parsed YAML, JSON v3 (strict, checked entries)\0"     # change to drop every old entry
+_FORMAT = b"iso-advisor parsed YAML, JSON v4 (strict, checked entries, no aliases in rules)\0"     # change to drop every old entry
 MAX_ENTRY_GROWTH = 64          # an entry at most this many times its source's size (plus 64 KB)
 
 
