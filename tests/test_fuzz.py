@@ -111,13 +111,18 @@ def mutated(draw, documents: st.SearchStrategy[bytes]) -> bytes:
                                      b"{", b"}", b"&a", b"*a", b"!!", b"- ", b"  ", b"\\u", b"NaN",
                                      b"1e999", b"9" * 50, b"\r", b"#", b"\xc3", b"\t", b"%", b"?"])
                     | st.binary(min_size=1, max_size=4))
-        if op == "insert":
-            data[at:at] = junk
-        elif op == "delete":
-            del data[at:at + len(junk)]
-        else:
-            data[at:at + len(junk)] = junk
+        edit(data, at, op, junk)
     return bytes(data)
+
+
+def edit(data: bytearray, at: int, op: str, junk: bytes) -> None:
+    """Insert, delete or replace `junk` at `at`, in place."""
+    if op == "insert":
+        data[at:at] = junk
+    elif op == "delete":
+        del data[at:at + len(junk)]
+    else:
+        data[at:at + len(junk)] = junk
 
 
 def _yaml(profile: dict) -> bytes:
@@ -345,13 +350,7 @@ def test_damaged_workbook_parts_are_error_records_never_a_traceback(case):
             if name == part:
                 data = bytearray(data)
                 for where, op, junk in edits:
-                    at = int(where * len(data))
-                    if op == "insert":
-                        data[at:at] = junk
-                    elif op == "delete":
-                        del data[at:at + len(junk)]
-                    else:
-                        data[at:at + len(junk)] = junk
+                    edit(data, int(where * len(data)), op, junk)
                 data = bytes(data)
             archive.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), data)
     records = list(read_file(path))
