@@ -19,16 +19,15 @@ from pathlib import Path
 
 import click
 
-from advisor.advice import catalog
-
-from advisor import engines
-from advisor.advice.assess import evaluate
+from advisor import engines, schemas
 from advisor.cli.signals import stop_like_interrupt
-from advisor import schemas
 from advisor.errors import AdvisorError, InputError, Problem, outcome, printable
-from advisor.render.assessment import OUTPUT_FORMATS, render, write_assessment
-from advisor.inputs.loaders import load_profile
-from advisor.render.output import write_text
+from advisor.render.formats import OUTPUT_FORMATS
+from advisor.version import __version__
+
+# Only what the group and the commands' options need is imported here: `iso-advisor --version`
+# and `--help` load no models, rule base or renderer (tests/test_cli_startup.py checks it).
+# Commands import the library when they run.
 
 #: Commands defined in their own modules, imported only when used (keeps start-up fast).
 LAZY_COMMANDS = {"ask": "advisor.cli.ask", "batch": "advisor.cli.batch",
@@ -125,10 +124,10 @@ class AdvisorGroup(click.Group):
 def _catalog_of(rules: Path | None):
     """Profiles and outputs read against the catalog of `--rules DIR` (standards, vocabularies);
     a rule base that does not load leaves the shipped one: the command reports its problems."""
-    from advisor.advice import catalog
-    from advisor.kernel.rulebase import load
     if rules is None:
         return contextlib.nullcontext()
+    from advisor.advice import catalog
+    from advisor.kernel.rulebase import load
     try:
         return catalog.using(catalog.of(load(rules)))
     except AdvisorError:
@@ -147,7 +146,7 @@ def _debug(ctx: click.Context) -> bool:
               help="Rules engine (same results): durable_rules, or the built-in Python evaluator. "
                    "Default: durable where it is installed and imports, else python.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(package_name="iso-advisor", prog_name="iso-advisor")
+@click.version_option(__version__, prog_name="iso-advisor")   # no metadata lookup
 @click.pass_context
 def cli(ctx: click.Context, rules: Path | None, engine: str | None, debug: bool) -> None:
     """Which ISO management-system standards to certify, implement or leave, in what order, and why."""
@@ -234,6 +233,10 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
                      explain_standard: str | None, as_of: dt.date | None,
                      day_rate: str | None) -> None:
     """Assess one PROFILE (.yaml, .yml or .json; - reads YAML or JSON from stdin)."""
+    from advisor.advice.assess import evaluate
+    from advisor.inputs.loaders import load_profile
+    from advisor.render.assessment import render, write_assessment
+    from advisor.render.output import write_text
     refuse_output_over_inputs(output, [profile])
     if explain_standard is None and fmt != "json":
         organization = load_profile(profile)
@@ -257,6 +260,7 @@ def evaluate_command(settings: Settings, profile: str, fmt: str, output: str | N
               show_default=True)
 def standards_command(fmt: str) -> None:
     """The catalog of standards, with what each is for."""
+    from advisor.advice import catalog
     if fmt == "json":
         click.echo(json.dumps(catalog.describe(), indent=2))
         return

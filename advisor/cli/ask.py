@@ -12,13 +12,15 @@ import sys
 
 import click
 
-from advisor.advice.assess import evaluate, rulebase
+from typing import TYPE_CHECKING
+
 from advisor.cli.app import Finished, Settings, as_of_option, cli, output_option, pass_settings
-from advisor.advice.explain import explain as explain_all
-from advisor.render.assessment import OUTPUT_FORMATS, write_assessment
-from advisor.render.output import write_text
-from advisor.advice.questionnaire import Interview, Relevance, interview, load_start, profile_yaml
 from advisor.inputs.quantity import DECIMAL_STYLES
+from advisor.render.formats import OUTPUT_FORMATS
+from advisor.render.output import write_text
+
+if TYPE_CHECKING:   # the questionnaire and the models load when the command runs, not for --help
+    from advisor.advice.questionnaire import Interview
 
 
 class TerminalConsole:
@@ -49,6 +51,7 @@ def offer_to_save(state: Interview, save: str | None) -> str | None:
                                  "answers.yaml), or press Enter to discard them: ").strip()
             if not target:
                 return None
+        from advisor.advice.questionnaire import profile_yaml
         write_text(target, profile_yaml(state))
     except (KeyboardInterrupt, EOFError):
         return None
@@ -80,6 +83,10 @@ def ask_command(ctx: click.Context, settings: Settings, save: str | None, fmt: s
     (2,5 GWh) and are shown back for confirmation. On Ctrl-C you are offered to save the answers
     so far; `--from` that file continues where you stopped.
     """
+    from advisor.advice.assess import evaluate, rulebase
+    from advisor.advice.explain import explain as explain_all
+    from advisor.advice.questionnaire import Interview, Relevance, interview, load_start, profile_yaml
+    from advisor.render.assessment import write_assessment
     rb = rulebase(settings.rules).at(datetime.date.today())     # the rules as of today
     relevance = Relevance(rb)
     state = load_start(relevance, start) if start else Interview(relevance)

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from advisor.kernel import rulecheck
-from advisor.advice.assess import rulebase
 from advisor.cli.app import Settings, pass_settings, rules_group
-from advisor.kernel.rulebase import shipped_rules_dir
+
+# The rule base, its checker and the models load when a command runs, not for `--help`.
 
 FORMATS = click.Choice(["text", "json"])
 
 
 def _folder(settings: Settings) -> Path:
+    from advisor.kernel.rulebase import shipped_rules_dir
     return Path(settings.rules) if settings.rules else shipped_rules_dir()
 
 
@@ -25,6 +25,8 @@ def _folder(settings: Settings) -> Path:
 @pass_settings
 def rules_list(settings: Settings, standard: str | None, fmt: str) -> None:
     """Every rule: id, standard, kind of driver, title and source."""
+    from advisor.advice.assess import rulebase
+    from advisor.kernel import rulecheck
     rb = rulebase(settings.rules)
     rows = rulecheck.rule_rows(rb, standard)
     if fmt == "json":
@@ -44,6 +46,8 @@ def rules_list(settings: Settings, standard: str | None, fmt: str) -> None:
 @pass_settings
 def rules_show(settings: Settings, rule_id: str, fmt: str) -> None:
     """One rule: its condition in plain words, conclusion, rationale, source and examples."""
+    from advisor.advice.assess import rulebase
+    from advisor.kernel import rulecheck
     info = rulecheck.describe_rule(rulebase(settings.rules), rule_id)
     if fmt == "json":
         click.echo(json.dumps(info, indent=2, ensure_ascii=False))
@@ -66,6 +70,8 @@ def rules_check(settings: Settings) -> None:
     """Validate the rule base: load errors, duplicate ids, conditions that can never be true,
     conflicting conclusions, unused or never-inferred facts, standards no rule can recommend, and
     rules whose examples misbehave. Exit 1 listing every finding."""
+    from advisor.advice.assess import rulebase
+    from advisor.kernel import rulecheck
     folder = _folder(settings)
     rulecheck.check_or_raise(folder, engine=settings.engine)
     rb = rulebase(folder)
@@ -81,6 +87,8 @@ def rules_check(settings: Settings) -> None:
 def rules_test(settings: Settings, samples: Path | None) -> None:
     """Run every rule's examples and the sample profiles' expected decisions; report the rules
     that no example or sample fired. Exit 1 if anything failed or coverage is below 100 %."""
+    from advisor.advice.assess import rulebase
+    from advisor.kernel import rulecheck
     rb = rulebase(settings.rules)
     report = rulecheck.run_tests(rb, samples or rulecheck.default_samples(rb), engine=settings.engine)
     fired = len(report.rules) - len(report.never_fired)
@@ -108,6 +116,8 @@ def rules_test(settings: Settings, samples: Path | None) -> None:
 @pass_settings
 def rules_version(settings: Settings) -> None:
     """The rule base version (printed in every assessment), with its changelog entry."""
+    from advisor.advice.assess import rulebase
+    from advisor.kernel import rulecheck
     rb = rulebase(settings.rules)
     click.echo(f"{rb.version}  digest {rb.digest}  ({rb.path})")
     entry = rulecheck.changelog_entry(rb)

@@ -8,16 +8,18 @@ callers that talk to people (the CLI) show `fallback_notice()` once.
 from __future__ import annotations
 
 import threading
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from advisor.engines import durable
 from advisor.errors import EngineError, Problem, closest
-from advisor.engines.python import PythonEngine
-from advisor.kernel.rulebase import RuleBase
+
+if TYPE_CHECKING:    # the engines and the rule base load on first use: `--help` needs only names
+    from advisor.engines.durable import DurableEngine
+    from advisor.engines.python import PythonEngine
+    from advisor.kernel.rulebase import RuleBase
 
 ENGINES = ("durable", "python")
 ENV = "ISO_ADVISOR_ENGINE"          # the command line's default for --engine
-Engine = Union[durable.DurableEngine, PythonEngine]
+Engine = Union["DurableEngine", "PythonEngine"]
 
 _lock = threading.Lock()
 _python: dict[str, PythonEngine] = {}
@@ -25,16 +27,19 @@ _python: dict[str, PythonEngine] = {}
 
 def available_engines() -> tuple[str, ...]:
     """The engines that can run here (python always; durable where it imports)."""
+    from advisor.engines import durable
     return tuple(name for name in ENGINES if name == "python" or durable.available())
 
 
 def default_name() -> str:
     """The engine used when none is chosen: durable where it imports, else python."""
+    from advisor.engines import durable
     return "durable" if durable.available() else "python"
 
 
 def fallback_notice() -> str | None:
     """What to tell a person once when the default fell back to python (None if it did not)."""
+    from advisor.engines import durable
     reason = durable.unavailable_reason()
     if reason is None:
         return None
@@ -44,6 +49,7 @@ def fallback_notice() -> str | None:
 
 def resolve(name: str | None) -> str:
     """A valid engine name that can run here, or an EngineError saying why not and what to do."""
+    from advisor.engines import durable
     if name is None:
         return default_name()
     if name not in ENGINES:
@@ -60,6 +66,8 @@ def resolve(name: str | None) -> str:
 
 def engine_for(rulebase: RuleBase, name: str | None = None) -> Engine:
     """The engine `name` (default: `default_name()`) for this rule base, built once per content."""
+    from advisor.engines import durable
+    from advisor.engines.python import PythonEngine
     if resolve(name) == "durable":
         return durable.engine_for(rulebase)
     with _lock:

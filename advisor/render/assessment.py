@@ -9,6 +9,7 @@ from advisor.errors import InputError, Problem
 from advisor.render.costs import (certificate_lines, cost_basis, cost_rows, months,
                                   roadmap_lines)
 from advisor.render.escape import markdown, terminal
+from advisor.render.formats import TEXT_FORMATS
 from advisor.render.report import as_html, as_report
 
 WORDS = {"certify": "CERTIFY", "implement": "IMPLEMENT (no certificate)", "not_needed": "not needed"}
@@ -174,8 +175,9 @@ def render(assessment: Assessment, fmt: str) -> str:
     return ASSESSMENT_FORMATS[fmt](assessment)
 
 
-#: Every format `evaluate` and `ask` write: the text formats above, and the board report as PDF.
-OUTPUT_FORMATS: tuple[str, ...] = tuple(sorted([*ASSESSMENT_FORMATS, "pdf"]))
+if tuple(sorted(ASSESSMENT_FORMATS)) != TEXT_FORMATS:   # the CLI's choices are these names
+    raise ImportError(f"advisor.render.formats.TEXT_FORMATS {TEXT_FORMATS} differs from the "
+                      f"renderers {tuple(sorted(ASSESSMENT_FORMATS))}")
 #: Formats that also read the profile (the board report shows the deadline).
 _WITH_PROFILE = {"report": as_report, "html": as_html}
 
