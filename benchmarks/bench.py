@@ -123,7 +123,7 @@ class _Recorder:
     """Wraps an engine: records the fact each stratum is fired with, for the bare replay."""
 
     def __init__(self, engine):
-        self.engine, self.facts = engine, []
+        self.engine, self.facts, self.name = engine, [], engine.name
 
     def fire(self, stratum, fact):
         self.facts.append(dict(fact))

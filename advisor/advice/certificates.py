@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from advisor.kernel import yaml_cache
+
 from advisor.advice.models import CertificateCheck, CertificateRecord, Profile
 from advisor.errors import Problem, ProfileError, RuleBaseError
 
@@ -59,7 +61,7 @@ def editions_path(folder: Path, relative: str) -> Path:
 
 def _read_editions(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yaml_cache.safe_load(path.read_bytes())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleBaseError([Problem(f"cannot read {path}: {exc}")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("standards"), dict):

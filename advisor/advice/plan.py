@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from advisor.kernel import yaml_cache
+
 from advisor.advice import catalog
 from advisor.advice.certificates import months_until, validate as validate_certificates
 from advisor.advice.models import (CertificateCheck, Milestone, Profile, Project, Reason,
@@ -57,8 +59,8 @@ def _declared_facts(folder: Path) -> set[str] | None:
     """The facts the folder's rulebase.yaml declares; None for an overlay (`extends:`), whose
     facts add to the base's."""
     try:
-        meta = yaml.safe_load((folder / "rulebase.yaml").read_text("utf-8"))
-    except (OSError, yaml.YAMLError):
+        meta = yaml_cache.safe_load((folder / "rulebase.yaml").read_bytes())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     if not isinstance(meta, dict) or meta.get("extends"):
         return None

@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
+
+from advisor.kernel import yaml_cache
 
 from advisor.errors import printable
 
@@ -28,7 +29,7 @@ def _shipped_file() -> Path:
 
 @lru_cache(maxsize=1)
 def shipped() -> Mapping[str, Any]:
-    return yaml.safe_load(_shipped_file().read_text("utf-8")) or {}
+    return yaml_cache.safe_load(_shipped_file().read_bytes()) or {}
 
 
 @lru_cache(maxsize=1)

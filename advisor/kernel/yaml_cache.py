@@ -35,6 +35,17 @@ def cache_dir() -> Path | None:
     return None if base.startswith("~") else Path(base) / "iso-advisor"
 
 
+def safe_load(data: bytes) -> Any:
+    """`yaml.safe_load` of a data file's bytes, through the cache: for data files read outside
+    the rule loader (the shipped NACE table, rulebase.yaml's facts, the editions table)."""
+    return parsed(data, _safe_load)
+
+
+def _safe_load(data: bytes) -> Any:
+    import yaml
+    return yaml.safe_load(data.decode("utf-8"))
+
+
 def parsed(data: bytes, parse: Callable[[bytes], Any]) -> Any:
     """`parse(data)`, or the same value from the cache when these bytes were parsed before.
     Errors from `parse` propagate unchanged (a broken file is never cached)."""
