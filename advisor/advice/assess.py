@@ -100,14 +100,17 @@ def base_fact(rb: RuleBase, profile: Profile, as_of: dt.date | None = None,
 
 def decide(fired: list[RuleInstance]) -> dict[str, str]:
     """Strongest recommendation per standard, capped at `implement` by a limit."""
-    decisions = {name: "not_needed" for name in catalog.NAMES}
+    decisions = dict.fromkeys(catalog.active().NAMES, "not_needed")
     caps: dict[str, str] = {}           # standard -> the lowest decision a limit allows
+    rank = RANK
     for inst in fired:
         c = inst.conclusion
-        if c.kind == "recommend" and RANK[c.decision] > RANK[decisions[c.standard]]:
-            decisions[c.standard] = c.decision
-        elif c.kind == "limit":
-            caps[c.standard] = min(caps.get(c.standard, "implement"), c.decision, key=RANK.get)
+        kind = c.kind
+        if kind == "recommend":
+            if rank[c.decision] > rank[decisions[c.standard]]:
+                decisions[c.standard] = c.decision
+        elif kind == "limit":
+            caps[c.standard] = min(caps.get(c.standard, "implement"), c.decision, key=rank.get)
     for name, cap in caps.items():
         if RANK[decisions[name]] > RANK[cap]:
             decisions[name] = cap

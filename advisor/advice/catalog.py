@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from advisor.kernel import compiled
 from advisor.errors import closest, printable
 
 #: `:2015`, `/2015`, `-2015` at the end of a stripped reference. Written so that it cannot
@@ -468,3 +469,7 @@ def describe() -> list[dict]:
                for name, why in cat.GUIDANCE.items()]
             + [{"standard": name, "related_to": entry["see"], "what": entry["is"]}
                for name, entry in cat.RELATED.items()])
+
+
+for _cached in (countries, _country_names, shipped, shipped_data):   # emptied by advisor.kernel.compiled.clear()
+    compiled.on_clear(_cached.cache_clear)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor.advice import catalog
 from advisor.advice.models import Effort, Profile, validation_problems
+from advisor.kernel import compiled
 
 _LEVEL = {"high": "high", "moderate": "medium", "low": "low"}
 
@@ -219,6 +220,7 @@ def _plan(effort: dict, standard: str) -> _Plan:
 
 
 _plans: dict[int, tuple[dict, dict[str, _Plan]]] = {}     # id(effort) -> (effort, plans)
+compiled.on_clear(_plans.clear)
 
 
 def _level(plan: _Plan, profile: Profile) -> str | None:

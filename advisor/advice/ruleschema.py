@@ -19,6 +19,7 @@ from advisor.advice import catalog, vocabulary
 from advisor.advice.certificates import CERTIFICATE_FACTS, editions_path
 from advisor.advice.effort import validate as effort_problems
 from advisor.advice.models import Profile, Ref, Vocab
+from advisor.kernel import compiled
 from advisor.kernel.rulebase import CONCLUSIONS, DECISIONS, Context, FieldType, Schema, pointer
 
 DATA_FILES = (catalog.CATALOG_FILE, catalog.VOCABULARY_FILE, "effort.yaml", "planning.yaml",
@@ -174,3 +175,7 @@ def active_types() -> Mapping[str, FieldType]:
     """The field types under the catalog in use (`catalog.using`), the shipped one by default."""
     cat = catalog.active()
     return (shipped_context() if cat is catalog.shipped() else _context_cached(cat)).types
+
+
+for _cached in (profile_vocabularies, shipped_context, _context_cached):   # emptied by advisor.kernel.compiled.clear()
+    compiled.on_clear(_cached.cache_clear)

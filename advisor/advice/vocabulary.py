@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from advisor.kernel import yaml_cache
 
+from advisor.kernel import compiled
 from advisor.errors import printable
 
 NACE_FILE = "nace.yaml"
@@ -87,3 +88,7 @@ def implied_activities(codes: list[str] | tuple[str, ...],
     implies = (data if data is not None else shipped()).get("implies") or {}
     levels = {level for code in codes for level in nace_prefixes(code)}
     return [activity for activity, nace in implies.items() if any(c in levels for c in nace)]
+
+
+for _cached in (shipped, nace_divisions):   # emptied by advisor.kernel.compiled.clear()
+    compiled.on_clear(_cached.cache_clear)

@@ -26,6 +26,7 @@ from advisor.claims.models import (FIELDS, STANDARD_NAMES, STATUSES, WITHDRAWN, 
                                    ClaimCheck, DataSource, RedFlag, claimed_name, parse_claim,
                                    parse_standard)
 from advisor.inputs.tables import numeric_fields
+from advisor.kernel import compiled
 from advisor.advice.models import FORMAT_VERSION
 from advisor.engines import resolve as resolve_engine
 from advisor.version import __version__
@@ -385,15 +386,9 @@ class _Data:
     site_stopwords: frozenset[str]
 
 
-_prepared: dict[str, _Data] = {}
-
-
 def _data(rb: RuleBase) -> _Data:
-    """The prepared data of the rule bases used last (an edited one does not pile up)."""
-    data = _prepared.pop(rb.digest, None) or _prepare(rb)
-    _prepared[rb.digest] = data
-    while len(_prepared) > 8:
-        del _prepared[next(iter(_prepared))]
+    """The prepared data, kept with the rule base's derived state (advisor.kernel.compiled)."""
+    data: _Data = compiled.of(rb).table("claims data", lambda: _prepare(rb))
     return data
 
 

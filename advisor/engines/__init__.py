@@ -7,10 +7,10 @@ callers that talk to people (the CLI) show `fallback_notice()` once.
 """
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Union
 
 from advisor.errors import EngineError, Problem, closest
+from advisor.kernel import compiled
 
 if TYPE_CHECKING:    # the engines and the rule base load on first use: `--help` needs only names
     from advisor.engines.durable import DurableEngine
@@ -20,9 +20,6 @@ if TYPE_CHECKING:    # the engines and the rule base load on first use: `--help`
 ENGINES = ("durable", "python")
 ENV = "ISO_ADVISOR_ENGINE"          # the command line's default for --engine
 Engine = Union["DurableEngine", "PythonEngine"]
-
-_lock = threading.Lock()
-_python: dict[str, PythonEngine] = {}
 
 
 def available_engines() -> tuple[str, ...]:
@@ -70,9 +67,6 @@ def engine_for(rulebase: RuleBase, name: str | None = None) -> Engine:
     from advisor.engines.python import PythonEngine
     if resolve(name) == "durable":
         return durable.engine_for(rulebase)
-    with _lock:
-        engine = _python.pop(rulebase.digest, None) or PythonEngine(rulebase)
-        _python[rulebase.digest] = engine            # the most recently used last
-        while len(_python) > durable.MAX_ENGINES:   # edited rule bases do not pile up
-            del _python[next(iter(_python))]
+    # kept with the rule base's derived state, for the rule bases used last
+    engine: PythonEngine = compiled.of(rulebase).engine("python", lambda: PythonEngine(rulebase))
     return engine

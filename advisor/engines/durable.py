@@ -19,6 +19,7 @@ import threading
 from typing import Any
 
 from advisor.errors import EngineError
+from advisor.kernel import compiled
 from advisor.kernel.conditions import All, Any_, Condition, Test
 from advisor.kernel.operators import OPERATORS, Operator
 from advisor.kernel.rulebase import RuleBase, RuleInstance
@@ -322,6 +323,15 @@ def _keep(engine: DurableEngine) -> None:
     _registered[digest] = _registered.pop(digest, engine)
     while len(_registered) > MAX_ENGINES:
         _registered.pop(next(iter(_registered)))._release()
+
+
+@compiled.on_clear
+def retire_all() -> None:
+    """Retire every engine and delete its rulesets (`advisor.kernel.compiled.clear()`); an
+    engine a caller still holds registers its rulesets again when it is used."""
+    with _lock:
+        while _registered:
+            _registered.popitem()[1]._release()
 
 
 def engine_for(rulebase: RuleBase) -> DurableEngine:

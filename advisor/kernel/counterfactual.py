@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from advisor.kernel import compiled
 from advisor.kernel.conditions import Condition, Test
 from advisor.kernel.conditions import evaluate as holds
 from advisor.kernel.rulebase import RuleBase, RuleInstance
 
 
 def derived(rb: RuleBase, key: Any, build: Callable[[], Any]) -> Any:
-    """A lookup table worked out from `rb` once and kept on it (evaluate() is hot)."""
-    tables = rb.__dict__.setdefault("_assess_tables", {})
-    if key not in tables:
-        tables[key] = build()
-    return tables[key]
+    """A lookup table worked out from `rb` once (evaluate() is hot), kept with the rule base's
+    other derived state (advisor.kernel.compiled)."""
+    return compiled.of(rb).table(key, build)
 
 
 def tests_on(condition: Condition, name: str) -> Iterator[Test]:

@@ -28,7 +28,7 @@ import yaml
 from advisor.kernel.conditions import All, Any_, Condition, Test, substitute
 from advisor.kernel.operators import OPERATORS, OPS, for_kind
 from advisor.errors import Problem, RuleBaseError, closest
-from advisor.kernel import strict_yaml
+from advisor.kernel import compiled, strict_yaml
 from advisor.kernel.text import fill, template_problem
 from advisor.kernel.yaml_cache import parsed
 
@@ -186,6 +186,19 @@ class RuleBase:
     def instances_of(self, rule_id: str) -> list[RuleInstance]:
         return [i for i in self.instances if i.rule.id == rule_id]
 
+    def _producers(self) -> dict[str, list[RuleInstance]]:
+        """Fact name -> the instances that conclude it (an inferred fact, or a decision)."""
+        producers: dict[str, list[RuleInstance]] = {}
+        decision_facts = self.context.decision_facts if self.context else {}
+        for inst in self.instances:
+            c = inst.conclusion
+            names = [name for name, _ in c.facts] if c.kind == "infer" else \
+                [decision_facts[c.standard]] if c.kind in ("recommend", "limit") and \
+                c.standard in decision_facts else []
+            for name in names:
+                producers.setdefault(name, []).append(inst)
+        return producers
+
     def needed_for(self, keys: Iterable[str]) -> frozenset[str]:
         """The instance keys that decide whether `keys` fire: themselves and, transitively, every
         rule that concludes a fact they read (an inferred fact, or a standard's decision).
@@ -194,20 +207,9 @@ class RuleBase:
         else writes what they read. `rules check` runs each rule's examples so, which keeps it
         near-linear in the number of rules on an engine whose cost grows with the rule base.
         """
-        producers = self.__dict__.get("_producers")
-        if producers is None:
-            producers = {}
-            decision_facts = self.context.decision_facts if self.context else {}
-            for inst in self.instances:
-                c = inst.conclusion
-                names = [name for name, _ in c.facts] if c.kind == "infer" else \
-                    [decision_facts[c.standard]] if c.kind in ("recommend", "limit") and \
-                    c.standard in decision_facts else []
-                for name in names:
-                    producers.setdefault(name, []).append(inst)
-            self.__dict__["_producers"] = producers
-            self.__dict__["_by_key"] = {inst.key: inst for inst in self.instances}
-        by_key = self.__dict__["_by_key"]
+        state = compiled.of(self)
+        producers = state.table("producers", self._producers)
+        by_key = state.table("by_key", lambda: {inst.key: inst for inst in self.instances})
         needed: set[str] = set()
         todo = [by_key[k] for k in keys]
         while todo:
@@ -284,6 +286,9 @@ RECHECK_SECONDS = 1.0
 _by_stamp: dict[str, tuple[tuple[Any, ...], "RuleBase", tuple[Path, ...], tuple[Any, ...]]] = {}
 _recent: dict[str | None, tuple[float, "RuleBase"]] = {}     # load() argument -> (checked, rb)
 _shipped_dir = lru_cache(maxsize=1)(lambda: shipped_rules_dir())
+compiled.on_clear(_by_stamp.clear)
+compiled.on_clear(_recent.clear)
+compiled.on_clear(_shipped_dir.cache_clear)
 
 
 def _stamp(folder: Path) -> tuple[Any, ...] | None:
@@ -410,6 +415,9 @@ def merge_data(base: Any, overlay: Any) -> Any:
 @lru_cache(maxsize=16)
 def _load_cached(folder: str, digest: str, texts: tuple[tuple[str, bytes], ...]) -> RuleBase:
     return _Loader(Path(folder), digest, dict(texts)).load()
+
+
+compiled.on_clear(_load_cached.cache_clear)
 
 
 class _Loader:
