@@ -16,7 +16,7 @@ import json
 import math
 import sys
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from advisor.errors import EngineError
 from advisor.kernel import compiled
@@ -53,12 +53,12 @@ def unavailable_reason() -> str | None:
     return None
 
 
-def _get_host():
+def _get_host() -> Any:
     global _host
     if _host is None:
         import durable.engine as de
 
-        class QuietHost(de.Host):
+        class QuietHost(de.Host):  # type: ignore[misc]  # durable_rules ships no types
             """No timer threads: they steal actions from the caller and crash under threads."""
 
             def _run(self) -> None:
@@ -68,7 +68,7 @@ def _get_host():
     return _host
 
 
-def compile_condition(condition: Condition) -> dict:
+def compile_condition(condition: Condition) -> dict[str, Any]:
     """A condition tree as a durable_rules expression on one fact (see conditions.py)."""
     if isinstance(condition, (All, Any_)):
         parts = [compile_condition(c) for c in condition.items]
@@ -80,7 +80,7 @@ def compile_condition(condition: Condition) -> dict:
 _COMPLEMENT = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
 
 
-def _relation(field: str, relation: str, negated: bool, constant: Any) -> dict:
+def _relation(field: str, relation: str, negated: bool, constant: Any) -> dict[str, Any]:
     """One relation of the operator table on one constant, in durable's syntax."""
     if relation == "eq":
         return {"$neq": {field: constant}} if negated else {field: constant}
@@ -93,7 +93,7 @@ def _relation(field: str, relation: str, negated: bool, constant: Any) -> dict:
     raise ValueError(f"durable has no translation of the relation {relation}")  # pragma: no cover
 
 
-def _test(field: str, operator: Operator, value: Any) -> dict:
+def _test(field: str, operator: Operator, value: Any) -> dict[str, Any]:
     """One test, composed from the table: `many` is any of the constants (negated: none)."""
     if operator.on_state:       # null fields are listed in UNKNOWN (see encode_fact)
         return {"$ex": {field: 1}} if operator.negated else {"$iany": {UNKNOWN: {"$i": field}}}
@@ -164,9 +164,9 @@ class DurableEngine:
         # per stratum: (ruleset name, rule key per position) for each of its rulesets
         self._rulesets: list[list[tuple[str, list[str]]]] = []
         self._home: dict[str, tuple[int, int]] = {}   # rule key -> (stratum, place of its ruleset)
-        self._conditions: dict[str, list[dict]] = {}  # ruleset name -> compiled conditions
+        self._conditions: dict[str, list[dict[str, Any]]] = {}  # ruleset name -> compiled conditions
         for layer in rulebase.strata:
-            rulesets = []
+            rulesets: list[tuple[str, list[str]]] = []
             for chunk in self._chunks(layer):
                 conditions = [compile_condition(inst.condition) for inst in chunk]
                 name = "c" + hashlib.sha256(json.dumps(conditions, sort_keys=True).encode()
@@ -221,9 +221,9 @@ class DurableEngine:
         return [sorted(c, key=lambda inst: inst.index) for c in chunks if c] or [[]]
 
     @staticmethod
-    def _ruleset(conditions: list[dict]) -> dict:
+    def _ruleset(conditions: list[dict[str, Any]]) -> dict[str, Any]:
         """A fresh definition (register_rulesets mutates it): rule i fires in position order."""
-        definition: dict[str, dict] = {}
+        definition: dict[str, dict[str, Any]] = {}
         for position, condition in enumerate(conditions):
             definition[f"r{position}"] = {"all": [{"m": condition}], "pri": position,
                                           "run": _action(position)}
@@ -259,11 +259,11 @@ class DurableEngine:
                     raise EngineError(f"durable_rules failed in ruleset {name}: {message}") from exc
                 try:
                     if sid in _failures:
-                        position, exc = _failures.pop(sid)
-                        if not isinstance(exc, Exception):   # Ctrl-C, SystemExit: not ours to eat
-                            raise exc
+                        position, failure = _failures.pop(sid)
+                        if not isinstance(failure, Exception):   # Ctrl-C, SystemExit: not ours
+                            raise failure
                         key = keys[position] if position >= 0 else "sentinel"
-                        raise EngineError(f"rule {key} failed in its action: {exc!r}")
+                        raise EngineError(f"rule {key} failed in its action: {failure!r}")
                     fired.extend(keys[position] for position in _traces[sid])
                 finally:
                     _traces.pop(sid, None)
@@ -273,13 +273,13 @@ class DurableEngine:
         return list(dict.fromkeys(fired))
 
 
-def _action(position: int):
+def _action(position: int) -> Callable[[Any], None]:
     """The action of one rule: record its position in the session's trace.
 
     durable_rules swallows whatever an action raises, Ctrl-C included (it catches
     BaseException), so a failure is kept aside and raised by fire() instead of being lost.
     """
-    def record(c) -> None:
+    def record(c: Any) -> None:
         sid = c.s.sid
         try:
             if position >= 0:
