@@ -185,6 +185,39 @@ def test_html_has_the_roadmap_and_the_plan(automotive):
     assert 'class="deadline"' in roadmap and "Fits the deadline of 12 months" in page
 
 
+
+def test_reasons_that_need_the_system_but_not_its_certificate_stand_apart_on_the_card(rb):
+    """A SaaS firm certifies ISO/IEC 27001 for its buyers; NIS2 and GDPR need the system, not
+    the certificate: the card shows them under their own heading, never as reasons to certify."""
+    a = evaluate(load_profile(ROOT / "profiles" / "saas-startup.yaml"), rules=rb)
+    rec = next(r for r in a.recommendations if r.standard == "ISO/IEC 27001")
+    assert rec.decision == "certify" and {r.rule for r in rec.also} >= {"nis2-security-likely"}
+    page = as_html(a)
+    card = page[page.index("<h3>1. ISO/IEC 27001</h3>"):]
+    card = card[:card.index("</article>")]
+    why, also = card.split("Also needs the system, not the certificate")
+    for reason in rec.also:
+        assert escape_html(reason.text) in also and escape_html(reason.text) not in why
+        assert reason.rule in also                              # the rules line names it
+    for reason in rec.reasons:
+        assert escape_html(reason.text) in why
+    assert "Directive (EU) 2022/2555" in also                       # NIS2 cited in the sources
+    text = as_report(a)
+    section = text[text.index("### 1. ISO/IEC 27001"):]
+    section = section[:section.index("\n### ", 1)]
+    assert "\nAlso needs the system, not the certificate:\n\n- " in section
+    assert "`nis2-security-likely`" in section
+    without = evaluate(load_profile(AUTOMOTIVE), rules=rb)
+    assert not any(r.also for r in without.recommendations if r.standard == "IATF 16949")
+    iatf = as_html(without)
+    iatf = iatf[iatf.index("<h3>1. IATF 16949</h3>"):]
+    assert "Also needs the system" not in iatf[:iatf.index("</article>")]
+
+
+def escape_html(text: str) -> str:
+    import html
+    return html.escape(text, quote=True)
+
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
 def test_reports_are_deterministic_for_every_sample(path, rb):
     a = evaluate(load_profile(path), rules=rb)

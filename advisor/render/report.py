@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from advisor.advice import catalog
-from advisor.advice.models import Assessment, Profile, Recommendation
+from advisor.advice.models import Assessment, Profile, Reason, Recommendation
 from advisor.render.costs import certificate_lines, cost_basis, cost_rows, money
 from advisor.advice.wording import WORDING
 from advisor.render.escape import markdown
@@ -91,6 +91,7 @@ class Step:
     months: tuple[int, int] | None = None
     milestones: list[tuple[int, str]] = field(default_factory=list)
     due: tuple[int, str] | None = None    # recertification or transition audit of a held one
+    also: list[str] = field(default_factory=list)   # needs the system, not its certificate
 
     @property
     def in_place(self) -> bool:
@@ -101,6 +102,16 @@ class Step:
         if self.start is None or self.months is None:
             return None
         return self.start + self.months[0], self.start + self.months[1]
+
+
+#: Over a card's reasons that need the management system but not its certificate (a law such
+#: as NIS2, a risk): they hold too, and a board should not read them as reasons to certify.
+ALSO_HEADING = "Also needs the system, not the certificate"
+
+
+def _cited(rec: Recommendation) -> list[Reason]:
+    """Every reason a card cites: the decision's own, then those that need only the system."""
+    return list(rec.reasons) + list(rec.also)
 
 
 SCHEME_LEVEL_WORDS = {"required": "Required", "expected": "Expected by customers",
@@ -273,7 +284,8 @@ def board(a: Assessment, profile: Profile | None = None, prepared: str | None = 
     """The report's content, from the assessment (and the profile, for the deadline)."""
     plan = [r for r in a.recommendations if r.priority is not None]
     steps = [Step(r, ACTIONS[(r.decision, r.currently)], [x.text for x in r.reasons]
-                  + [f"Note: {n.text}" for n in r.notes], _takes(r), _prerequisites(r, plan))
+                  + [f"Note: {n.text}" for n in r.notes], _takes(r), _prerequisites(r, plan),
+                  also=[x.text for x in r.also])
              for r in plan]
     _schedule(steps, a)
     certify = [s.rec.standard for s in steps if s.action.startswith("Certify")]
@@ -499,13 +511,15 @@ def as_report(a: Assessment, profile: Profile | None = None) -> str:
             lines += [f"### {s.rec.priority}. {_md(s.rec.standard)}: {_md(s.action)}", "",
                       "Why:", ""]
             lines += [f"- {_md(w)}" for w in s.why]
+            if s.also:
+                lines += ["", f"{ALSO_HEADING}:", ""] + [f"- {_md(w)}" for w in s.also]
             lines += ["", f"What it takes: {_md(s.takes)}"]
             if s.prerequisites:
                 lines.append(f"Prerequisites: {_md('; '.join(s.prerequisites))}.")
             sources = "; ".join(f"[{_md(c.title)}](<{c.url}>)" if c.url else _md(c.title)
-                                for c in card_citations([r.source for r in s.rec.reasons]))
+                                for c in card_citations([r.source for r in _cited(s.rec)]))
             lines += ["", f"Sources: {sources}" if sources else "",
-                      "Rules: " + ", ".join(f"`{r.rule}`" for r in s.rec.reasons), ""]
+                      "Rules: " + ", ".join(f"`{r.rule}`" for r in _cited(s.rec)), ""]
     if b.schemes:
         lines += ["## Other schemes to plan for", "", "| Scheme | Level | Why |", "|---|---|---|"]
         lines += [f"| {_md(n)} | {_md(lv)} | {_md(why)} (source: {_md(src)}) |"
@@ -579,6 +593,7 @@ table.costs tr:last-child td { font-weight: 600; border-top: 2px solid var(--ink
 .badge.keep { background: var(--keep); }
 .title { color: var(--muted); }
 .step ul { margin: 4px 0 8px; padding-left: 20px; }
+.step ul.also { list-style: circle; }
 .step p { margin: 4px 0; }
 .label { font-weight: 600; }
 .sources { color: var(--muted); font-size: 13px; overflow-wrap: anywhere; }
@@ -728,17 +743,19 @@ def as_html(a: Assessment, profile: Profile | None = None) -> str:
         cards = []
         for s in b.steps:
             why = "".join(f"<li>{_e(w)}</li>" for w in s.why)
+            also = (f'<p class="label">{_e(ALSO_HEADING)}</p><ul class="also">'
+                    + "".join(f"<li>{_e(w)}</li>" for w in s.also) + "</ul>") if s.also else ""
             pre = (f'<p><span class="label">Prerequisites:</span> '
                    f'{_e("; ".join(s.prerequisites))}.</p>') if s.prerequisites else ""
             sources = "; ".join(f'<a href="{_e(c.url)}">{_e(c.title)}</a>' if c.url
                                 else _e(c.title)
-                                for c in card_citations([r.source for r in s.rec.reasons]))
-            rules = ", ".join(_e(r.rule) for r in s.rec.reasons)
+                                for c in card_citations([r.source for r in _cited(s.rec)]))
+            rules = ", ".join(_e(r.rule) for r in _cited(s.rec))
             cards.append(
                 f'<article class="step"><div class="head"><h3>{s.rec.priority}. '
                 f'{_e(s.rec.standard)}</h3><span class="badge {_kind(s)}">{_e(s.action)}</span>'
                 f'<span class="title">{_e(s.rec.title)}</span></div>'
-                f'<p class="label">Why</p><ul>{why}</ul>'
+                f'<p class="label">Why</p><ul>{why}</ul>{also}'
                 f'<p><span class="label">What it takes:</span> {_e(s.takes)}</p>{pre}'
                 f'<p class="sources">Sources: {sources or "see the rule"} · rule {rules}</p>'
                 '</article>')
