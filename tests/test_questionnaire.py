@@ -493,3 +493,11 @@ def test_answers_saved_part_way_resume(tmp_path, relevance):
     resumed = load_start(relevance, str(path))
     assert resumed.answers == {"name": "Acme", "sector": "retail"}
     assert resumed.next_question() == "employees"
+
+
+@pytest.mark.parametrize("typed_text", ["²", "٣", "1" * 5000, "0", "999999999"])
+def test_an_option_number_that_is_no_option_is_a_message_not_a_crash(typed_text):
+    """str.isdigit() holds for "²" and for 5,000 digits, where int() raises: both are answers
+    naming the options, in the terminal and on the web page."""
+    with pytest.raises(ProfileError, match="there is no option .*; choose 1 to 3"):
+        parse_answer(QUESTIONS["ohs_risk"], typed_text)

@@ -165,3 +165,93 @@ def test_three_organizations_through_the_browser(org, typed_as, detour, base_url
     for rec in [r for r in __import__("json").loads(web_json)["recommendations"]
                 if r["priority"] is not None]:
         assert rec["standard"] in report
+
+
+#: In the page (the test's script; the app has none): every visible piece of text, its colour,
+#: the colour behind it (the nearest ancestor with a background) and whether it is large text.
+TEXT_COLOURS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const behind = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                        if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = e.getBoundingClientRect(), st = getComputedStyle(e);
+    if (!own || box.width === 0 || box.right < 0 || st.visibility === 'hidden') continue;
+    const size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight) >= 700;
+    out.push({text: e.innerText.slice(0, 40), fg: rgb(st.color).slice(0, 3), bg: behind(e),
+              large: size >= 24 || (bold && size >= 18.66)});
+  }
+  return out;
+}"""
+
+
+def contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def luminance(c):
+        lin = [v / 255 / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4
+               for v in c]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def low_contrast(page) -> list[str]:
+    return [f"{t['text']!r}: {contrast(t['fg'], t['bg']):.2f}"
+            for t in page.evaluate(TEXT_COLOURS)
+            if contrast(t["fg"], t["bg"]) < (3.0 if t["large"] else 4.5)]
+
+
+FOCUSED = """() => { const e = document.activeElement, st = getComputedStyle(e);
+  return {tag: e.tagName.toLowerCase(), id: e.id, text: (e.innerText || e.value || '').trim().slice(0, 40),
+          outline: st.outlineStyle, colour: (st.outlineColor.match(/[\\d.]+/g) || []).map(Number).slice(0, 3)}; }"""
+
+
+def tab(page) -> dict:
+    page.keyboard.press("Tab")
+    return page.evaluate(FOCUSED)
+
+
+def test_keyboard_alone_answers_and_every_text_is_readable(base_url, browser):
+    """A person without a mouse: the tab order follows the page, focus is visible (outline at
+    3:1 or more against the page), a question is answered and an error corrected with keys alone;
+    every text on the start, question, error, review and report pages has a WCAG AA contrast."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/")
+    assert low_contrast(page) == []
+    order = [tab(page) for _ in range(7)]
+    assert [(f["tag"], f["id"] or f["text"]) for f in order] == [
+        ("a", "Skip to the question"), ("a", "ISO certification advisor"), ("select", "decimal"),
+        ("button", "Start the questionnaire"), ("input", "profile"), ("textarea", "pasted"),
+        ("button", "Continue from this profile")]
+    for f in order:
+        assert f["outline"] != "none" and contrast(f["colour"], [255, 255, 255]) >= 3, f
+    page.goto(base_url + "/start")
+    assert [tab(page)["id"] for _ in range(3)][-1] == "answer"      # skip link, home, the field
+    page.keyboard.type("Keyboard Only Ltd")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ask/sector*")
+    while tab(page)["id"] != "opt-1":                                # the first option
+        pass
+    page.keyboard.press("ArrowDown")                                 # radios move with arrows
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ask/employees*")
+    page.keyboard.press("Tab"), page.keyboard.press("Tab"), page.keyboard.press("Tab")
+    page.keyboard.type("lots")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error")
+    focused = page.evaluate(FOCUSED)
+    assert focused["id"] == "answer", focused                        # focus lands on the field
+    assert page.get_attribute("#answer", "aria-describedby") == "help error"
+    assert low_contrast(page) == []
+    page.keyboard.press("Control+A")
+    page.keyboard.type("40")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/ask/employees" not in url)
+    assert low_contrast(page) == []
+    page.goto(page.url.replace(page.url.split("?")[0], base_url + "/review"))
+    assert low_contrast(page) == []
+    page.get_by_role("link", name="See the plan").click()
+    assert "Keyboard Only Ltd" in page.locator("h1").inner_text()
+    assert low_contrast(page) == []
+    page.close()

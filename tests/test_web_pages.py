@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -17,6 +17,7 @@ from advisor.web import state as tokens  # noqa: E402
 
 from test_cli_ask import run as run_ask  # noqa: E402
 from test_questionnaire import ACME, script_for, typed  # noqa: E402
+from conftest import ROOT  # noqa: E402
 from webserver import app_with_pages, running  # noqa: E402
 
 
@@ -189,3 +190,109 @@ def test_many_tabs_at_once_each_keep_their_own_answers(client):
         pages = list(pool.map(tab, range(8)))
     for n, page in enumerate(pages):
         assert f"Tab {n} GmbH" in page and f"{20 + n} people" in page
+
+
+# ---------------------------------------------------------------------------------------------
+# Anything typed into any field: an answer, or a message next to that field; never a 500
+
+
+HOSTILE = ["", " ", "\t\n", "\x00", "\x1b[31m", "\u202eevil", "😀", "²", "٣", "1" * 5000,
+           "9" * 400, "-1", "-0", "1e309", "nan", "inf", "0x10", "1.234,5", "12 TJ", "12 foo",
+           "<b>x</b>&amp;", "{name}", "%s%n", "1,2,3", ";;;", "yes no", "null", "[]", "a" * 5000]
+
+
+@pytest.fixture(scope="module")
+def started(client) -> str:
+    """The token of ACME's three basic answers."""
+    return basic_token(client)
+
+
+def basic_token(c) -> str:
+    url = c.get("/start", follow_redirects=False).headers["location"]
+    for name in ("name", "sector", "employees"):
+        url = answer(c, url, name, typed(name, ACME[name])).headers["location"]
+    return token_of(url)
+
+
+@pytest.mark.parametrize("name", list(QUESTIONS))
+def test_anything_typed_into_any_field_is_an_answer_or_a_message_next_to_it(client, started,
+                                                                            name):
+    token = started
+    for text in HOSTILE + [["zzz", "\x00", "1" * 5000]]:
+        response = client.post(f"/ask/{name}", data={"s": token, "answer": text},
+                             follow_redirects=False)
+        assert response.status_code in (200, 303, 422), (name, text, response.status_code)
+        if response.status_code == 303:
+            continue                         # a valid answer, taken
+        page = response.text
+        if response.status_code == 200:      # a number read with a unit: asked to confirm
+            assert 'id="confirm"' in page, (name, text)
+            continue
+        error = page.index('id="error" role="alert"')
+        assert page.index('id="help"') < error, (name, text)                # next to the field
+        field = page.index('id="answer"') if 'id="answer"' in page else page.index('id="opt-1"')
+        assert error < field, (name, text)
+        assert "<script" not in page and "\x00" not in page and "\x1b" not in page
+
+
+def test_odd_requests_to_the_pages_are_never_a_server_error(client, started):
+    token = started
+    odd = [("post", "/ask/ohs_risk", {"s": token, "action": "zzz", "answer": "x"}),
+           ("post", "/ask/name", {"s": token, "action": "dontknow"}),    # a required question
+           ("post", "/ask/name", {}), ("post", "/ask/name", {"s": "!!", "answer": "x"}),
+           ("post", "/resume", {}), ("post", "/resume", {"pasted": "\x00" * 10}),
+           ("post", "/resume", {"pasted": "a: &x [*x, *x]\n"}), ("post", "/resume", {"pasted": "[1, 2]"}),
+           ("post", "/resume", {"pasted": "{" * 50_000}),
+           ("get", "/start?decimal=" + "x" * 5000, None), ("get", "/review?s=" + "%00" * 10, None),
+           ("get", "/ask/%00", None), ("get", "/download/report.pdf", None),
+           ("get", "/download/profile.yaml?s=" + "A" * 16_001, None)]
+    for method, path, data in odd:
+        response = getattr(client, method)(path, **({"data": data} if data is not None else {}),
+                                         follow_redirects=False)
+        assert response.status_code < 500, (path, data and str(data)[:60], response.status_code)
+        if response.status_code >= 400:
+            assert 'role="alert"' in response.text, path
+
+
+def test_a_pasted_profile_resumes_like_an_uploaded_one(client):
+    for text in ("name: Acme\nsector: retail\n", '{"name": "Acme", "sector": "retail"}'):
+        response = client.post("/resume", data={"pasted": text}, follow_redirects=False)
+        assert response.status_code == 303 and field_of(response.headers["location"]) == "employees"
+    bad = client.post("/resume", data={"pasted": "name: Acme\nsector: retial\n"})
+    assert bad.status_code == 422
+    page = bad.text
+    error = page.index('id="resume-error"')
+    assert page.index('for="pasted"') < error < page.index('<textarea id="pasted"')  # by the box
+    assert "did you mean &#39;retail&#39;?" in page and "the pasted profile" in page
+    assert 'aria-invalid="true" autofocus' in page
+    assert "sector: retial" in page                    # what was pasted stays, to be corrected
+    empty = client.post("/resume", data={"pasted": "  "})
+    assert empty.status_code == 422 and "paste its text" in empty.text
+    upload = client.post("/resume", files={"profile": ("p.yaml", b"name: [\n")})
+    assert upload.status_code == 422
+    assert upload.text.index('for="profile"') < upload.text.index('id="resume-error"') < \
+        upload.text.index('id="pasted"')                 # next to the file field this time
+
+
+def test_a_chunked_body_past_the_limit_is_refused_and_the_server_goes_on(client):
+    def body():
+        for _ in range(30):
+            yield b"a" * 100_000         # 3 MB, no Content-Length: read only up to the 1 MB limit
+    response = client.post("/ask/name", content=body(),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400 and "larger than 1 MB" in response.text
+    small = client.post("/ask/name", content=iter([b"s=&action=next&answer=Acme"]),
+                        headers={"content-type": "application/x-www-form-urlencoded"},
+                        follow_redirects=False)
+    assert small.status_code == 303 and field_of(small.headers["location"]) == "sector"
+
+
+def test_the_web_plan_shows_reasons_that_need_the_system_but_not_its_certificate(client):
+    saved = (ROOT / "profiles" / "saas-startup.yaml").read_bytes()
+    response = client.post("/resume", files={"profile": ("saas.yaml", saved)}, follow_redirects=False)
+    state = tokens.decode(token_of(response.headers["location"]), _relevance())
+    report = client.get("/report?" + urlencode({"s": tokens.encode(state)}))
+    assert report.status_code == 200
+    card = report.text[report.text.index("<h3>1. ISO/IEC 27001</h3>"):]
+    card = card[:card.index("</article>")]
+    assert "Also needs the system, not the certificate" in card and "NIS2" in card

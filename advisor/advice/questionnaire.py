@@ -180,11 +180,12 @@ def _invalid(q: Question, message: str) -> ProfileError:
 def _choice(q: Question, token: str) -> str:
     """A choice by number, by label (`software/SaaS`) or by name; a typo gets a "did you mean"."""
     token = token.strip()
-    if token.isdigit():
-        n = int(token)
+    if token.isdigit():        # also "²" or 5,000 digits: int() would raise on those
+        n = int(token) if token.isascii() and len(token) <= 6 else 0
         if 1 <= n <= len(q.choices):
             return q.choices[n - 1]
-        raise _invalid(q, f"there is no option {n}; choose 1 to {len(q.choices)}")
+        raise _invalid(q, f"there is no option {printable(token, 12)}; choose 1 to "
+                          f"{len(q.choices)}")
     names = {re.sub(r"[\s\-/]+", "_", c.lower()): c for c in q.choices}
     names.update({label(c).lower(): c for c in q.choices})
     wanted = token.lower()

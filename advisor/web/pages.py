@@ -138,6 +138,11 @@ def _preview(qn: Questionnaire, state: Interview) -> list[dict[str, str]] | None
             for r in assessment.recommendations if r.priority is not None]
 
 
+#: Control characters, dropped from a typed answer shown back in its field (HTML cannot hold
+#: them; the message next to the field names them as typed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _questionpage(qn: Questionnaire, state: Interview, name: str, *, status: int = 200,
                    error: str = "", suggestions: tuple[str, ...] = (), typed: str | None = None,
                    confirm: str = "") -> HTMLResponse:
@@ -161,7 +166,7 @@ def _questionpage(qn: Questionnaire, state: Interview, name: str, *, status: int
     return page("question.html", status, q=q, name=name, token=token, progress=progress,
                  effects=eff, options=options, chosen=chosen, error=error,
                  suggestions=suggestions, confirm=confirm,
-                 text=typed if typed is not None else _text_value(state, name),
+                 text=_CONTROL.sub("", typed) if typed is not None else _text_value(state, name),
                  back=_url(f"/ask/{previous}", state) if previous else _url("/", state),
                  forward=(_url(f"/ask/{following}", state) if following else
                           _url("/review", state)) if name in state.answers else "",
@@ -306,34 +311,54 @@ def _routes() -> list[tuple[str, Callable, list[str]]]:
             await form.close()
 
     async def _resume(qn: Questionnaire, form: Any) -> Response:
-        upload = form.get("profile")
-        if upload is None or isinstance(upload, str) or not upload.filename:
-            return page("start.html", 422, token="", decimal="auto", resume="",
-                         styles=DECIMAL_STYLES, upload_error="Choose a saved profile file "
-                         "(.yaml, .yml or .json) first.")
-        data = await upload.read(MAX_UPLOAD_BYTES + 1)
-        suffix = Path(upload.filename).suffix.lower()
+        """Answers from a saved profile: an uploaded file, or its text pasted in the box."""
+        upload, pasted = form.get("profile"), str(form.get("pasted", ""))
+        has_file = upload is not None and not isinstance(upload, str) and bool(upload.filename)
+        field = "profile" if has_file else "pasted"
         try:
-            if len(data) > MAX_UPLOAD_BYTES:
-                raise InputError([Problem(f"is larger than {MAX_UPLOAD_BYTES // 1000} KB; a "
-                                          "saved profile is a few hundred bytes")])
-            if suffix not in (".yaml", ".yml", ".json"):
-                raise InputError([Problem("is not a .yaml, .yml or .json file")])
-            text = data.decode("utf-8-sig")
-            parsed = parse_document(text, upload.filename, suffix)
-            state = start_from_data(qn.relevance, parsed, upload.filename)
-        except (AdvisorError, UnicodeError, yaml.YAMLError) as exc:
-            message = "; ".join(str(p) for p in exc.problems[:3]) if isinstance(
-                exc, AdvisorError) else "is not UTF-8 text or not valid YAML"
+            if has_file:
+                source = Path(upload.filename).name or "the file"
+                data = await upload.read(MAX_UPLOAD_BYTES + 1)
+                if Path(source).suffix.lower() not in (".yaml", ".yml", ".json"):
+                    raise InputError([Problem("is not a .yaml, .yml or .json file",
+                                              source=source)])
+                parsed = _read_profile(data, source, Path(source).suffix.lower())
+            elif pasted.strip():
+                source = "the pasted profile"
+                parsed = _read_profile(pasted.encode("utf-8", "surrogatepass"), source, "")
+            else:
+                raise InputError([Problem("choose a saved profile file (.yaml, .yml or .json) "
+                                          "or paste its text first")])
+            state = start_from_data(qn.relevance, parsed, source)
+        except AdvisorError as exc:
+            message = "; ".join(str(p) for p in exc.problems[:3])
             return page("start.html", 422, token="", decimal="auto", resume="",
-                         styles=DECIMAL_STYLES, upload_error=f"{upload.filename}: {message}"
-                         if not message.startswith(upload.filename) else message)
+                         styles=DECIMAL_STYLES, resume_error=message, resume_field=field,
+                         pasted=pasted[:MAX_UPLOAD_BYTES])
         return RedirectResponse(_url(_next(qn, state), state), status_code=303)
 
     return [("/", home, ["GET"]), ("/start", begin, ["GET"]), ("/ask/{field}", ask_get, ["GET"]),
             ("/ask/{field}", ask_post, ["POST"]), ("/review", review, ["GET"]),
             ("/report", report, ["GET"]), ("/download/{what}", download, ["GET"]),
             ("/resume", resume, ["POST"])]
+
+
+def _read_profile(data: bytes, source: str, suffix: str) -> Any:
+    """A saved profile's data from its bytes: size-limited UTF-8 YAML or JSON, else InputError
+    naming `source` (YAML's own errors included: nothing of it reaches the person raw)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError([Problem(f"is larger than {MAX_UPLOAD_BYTES // 1000} KB; a saved "
+                                  "profile is a few hundred bytes", source=source)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeError:
+        raise InputError([Problem("is not UTF-8 text", source=source)]) from None
+    try:
+        return parse_document(text, source, suffix)
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        if isinstance(exc, AdvisorError):
+            raise
+        raise InputError([Problem("is not valid YAML or JSON", source=source)]) from None
 
 
 def _next(qn: Questionnaire, state: Interview) -> str:
@@ -345,9 +370,17 @@ def _next(qn: Questionnaire, state: Interview) -> str:
 
 async def _form(request: Request) -> Any:
     """The submitted form, refused when too large (a 413 page, not a crash)."""
+    too_large = InputError([Problem(f"the form is larger than {MAX_FORM_BYTES // 1_000_000} MB")])
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_FORM_BYTES:
-        raise InputError([Problem(f"the form is larger than {MAX_FORM_BYTES // 1_000_000} MB")])
+        raise too_large
+    if not length.isdigit():       # a chunked body: read it here, within the limit
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_FORM_BYTES:
+                raise too_large
+        request._body = bytes(body)    # Starlette's form parser reads this instead of the stream
     try:
         return await request.form(max_files=1, max_fields=100, max_part_size=MAX_FORM_BYTES)
     except Exception as exc:       # malformed multipart or urlencoded bodies, from any client
